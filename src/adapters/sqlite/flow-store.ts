@@ -1,0 +1,245 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { SerializedFailure } from '../../runtime/errors.ts';
+import type {
+  ClaimOptions,
+  FlowInstance,
+  FlowStatus,
+  FlowStore,
+  JournalEntry,
+  Timer,
+  TimerStore,
+  WaitCondition,
+} from '../../ports/storage.ts';
+import type { GroupCommitWriter } from './group-commit.ts';
+
+/** Thrown when a flow instance changed since it was read: another runner got there first. */
+export class FlowVersionConflict extends Error {
+  constructor(id: string, version: number) {
+    super(`flow instance ${id} is no longer at version ${version}; another runner changed it`);
+    this.name = 'FlowVersionConflict';
+  }
+}
+
+interface FlowRow {
+  id: string;
+  flow: string;
+  key: string;
+  status: FlowStatus;
+  input: string;
+  waiting: string | null;
+  correlation_id: string | null;
+  traceparent: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+interface JournalRow {
+  step: string;
+  result: string | null;
+  error: string | null;
+  at: number;
+}
+
+export class SqliteFlowStore implements FlowStore {
+  private readonly insert: Statement;
+  private readonly byId: Statement;
+  private readonly journalOf: Statement;
+  private readonly bump: Statement;
+  private readonly addJournal: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommitWriter,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO flows (id, flow, key, status, input, correlation_id, traceparent, created_at, updated_at, version)
+       VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
+    );
+    this.byId = db.prepare('SELECT * FROM flows WHERE id = ?');
+    this.journalOf = db.prepare('SELECT step, result, error, at FROM flow_journal WHERE flow_id = ? ORDER BY position');
+    this.bump = db.prepare('UPDATE flows SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?');
+    this.addJournal = db.prepare(
+      `INSERT INTO flow_journal (flow_id, position, step, result, error, at)
+       VALUES (?, (SELECT count(*) FROM flow_journal WHERE flow_id = ?), ?, ?, ?, ?)`,
+    );
+  }
+
+  create(instance: Parameters<FlowStore['create']>[0]): Promise<boolean> {
+    return this.writer.write(() => {
+      const result = this.insert.run(
+        instance.id,
+        instance.flow,
+        instance.key,
+        JSON.stringify(instance.input ?? null),
+        instance.correlationId,
+        instance.traceparent,
+        instance.createdAt,
+        instance.createdAt,
+      );
+      return result.changes === 1;
+    });
+  }
+
+  async get(id: string): Promise<FlowInstance | undefined> {
+    const row = this.byId.get(id) as FlowRow | undefined;
+    return row && this.toInstance(row);
+  }
+
+  appendJournal(id: string, entry: JournalEntry, version: number): Promise<number> {
+    return this.writer.write(() => {
+      if (this.bump.run(entry.at, id, version).changes !== 1) throw new FlowVersionConflict(id, version);
+      this.addJournal.run(
+        id,
+        id,
+        entry.step,
+        entry.result === undefined ? null : JSON.stringify(entry.result),
+        entry.error ? JSON.stringify(entry.error) : null,
+        entry.at,
+      );
+      return version + 1;
+    });
+  }
+
+  update(
+    id: string,
+    patch: Partial<Pick<FlowInstance, 'status' | 'waiting' | 'error' | 'input'>>,
+    version: number,
+    now: number,
+  ): Promise<number> {
+    const sets: string[] = ['version = version + 1', 'updated_at = @now'];
+    const params: Record<string, unknown> = { id, version, now };
+    if (patch.status !== undefined) {
+      sets.push('status = @status');
+      params.status = patch.status;
+    }
+    if (patch.waiting !== undefined) {
+      sets.push('waiting = @waiting, wait_type = @waitType, wait_key = @waitKey');
+      params.waiting = patch.waiting ? JSON.stringify(patch.waiting) : null;
+      params.waitType = patch.waiting?.eventType ?? null;
+      params.waitKey = patch.waiting?.key ?? null;
+    }
+    if (patch.error !== undefined) {
+      sets.push('error = @error');
+      params.error = patch.error ? JSON.stringify(patch.error) : null;
+    }
+    if (patch.input !== undefined) {
+      sets.push('input = @input');
+      params.input = JSON.stringify(patch.input);
+    }
+    const statement = this.db.prepare(`UPDATE flows SET ${sets.join(', ')} WHERE id = @id AND version = @version`);
+    return this.writer.write(() => {
+      if (statement.run(params).changes !== 1) throw new FlowVersionConflict(id, version);
+      return version + 1;
+    });
+  }
+
+  async findWaiting(eventType: string, key: string): Promise<FlowInstance[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM flows WHERE status = 'waiting' AND wait_type = ? AND wait_key = ?`)
+      .all(eventType, key) as FlowRow[];
+    return rows.map((row) => this.toInstance(row));
+  }
+
+  async list(query: Parameters<FlowStore['list']>[0]): Promise<FlowInstance[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const [column, value] of [
+      ['status', query.status],
+      ['flow', query.flow],
+      ['key', query.key],
+      ['correlation_id', query.correlationId],
+    ] as const) {
+      if (value !== undefined) {
+        where.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    params.push(query.limit ?? 100);
+    const rows = this.db
+      .prepare(`SELECT * FROM flows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT ?`)
+      .all(...params) as FlowRow[];
+    return rows.map((row) => this.toInstance(row));
+  }
+
+  async unfinished(limit: number): Promise<FlowInstance[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM flows WHERE status = 'running' ORDER BY updated_at LIMIT ?`)
+      .all(limit) as FlowRow[];
+    return rows.map((row) => this.toInstance(row));
+  }
+
+  private toInstance(row: FlowRow): FlowInstance {
+    const journal = (this.journalOf.all(row.id) as JournalRow[]).map(
+      (entry): JournalEntry => ({
+        step: entry.step,
+        ...(entry.result !== null && { result: JSON.parse(entry.result) as unknown }),
+        ...(entry.error !== null && { error: JSON.parse(entry.error) as SerializedFailure }),
+        at: entry.at,
+      }),
+    );
+    return {
+      id: row.id,
+      flow: row.flow,
+      key: row.key,
+      status: row.status,
+      input: JSON.parse(row.input) as unknown,
+      journal,
+      waiting: row.waiting ? (JSON.parse(row.waiting) as WaitCondition) : null,
+      correlationId: row.correlation_id,
+      traceparent: row.traceparent,
+      error: row.error ? (JSON.parse(row.error) as SerializedFailure) : null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      version: row.version,
+    };
+  }
+}
+
+export class SqliteTimerStore implements TimerStore {
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommitWriter,
+  ) {}
+
+  arm(timer: Timer): Promise<void> {
+    return this.writer.write(() => {
+      this.db
+        .prepare(
+          `INSERT INTO timers (id, flow_id, step, fire_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET fire_at = excluded.fire_at, step = excluded.step, lease_until = NULL`,
+        )
+        .run(timer.id, timer.flowId, timer.step, timer.fireAt);
+    });
+  }
+
+  cancel(id: string): Promise<void> {
+    return this.writer.write(() => {
+      this.db.prepare('DELETE FROM timers WHERE id = ?').run(id);
+    });
+  }
+
+  claimDue(options: ClaimOptions): Promise<Timer[]> {
+    return this.writer.write(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT id, flow_id AS flowId, step, fire_at AS fireAt FROM timers
+           WHERE fire_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY fire_at LIMIT ?`,
+        )
+        .all(options.now, options.now, options.limit) as Timer[];
+      const lease = this.db.prepare('UPDATE timers SET lease_until = ? WHERE id = ?');
+      for (const row of rows) lease.run(options.now + options.leaseMs, row.id);
+      return rows;
+    });
+  }
+
+  done(id: string): Promise<void> {
+    return this.cancel(id);
+  }
+
+  async nextFireAt(): Promise<number | undefined> {
+    const row = this.db.prepare('SELECT min(fire_at) AS at FROM timers').get() as { at: number | null };
+    return row.at ?? undefined;
+  }
+}

@@ -1,0 +1,170 @@
+import type { Database } from 'better-sqlite3';
+import type { SerializedFailure } from '../../runtime/errors.ts';
+import type {
+  AuditEntry,
+  AuditStore,
+  DeadLetter,
+  DeadLetterQuery,
+  DeadLetterStatus,
+  DeadLetterStore,
+  OperatorAction,
+} from '../../ports/storage.ts';
+import type { GroupCommitWriter } from './group-commit.ts';
+
+interface DeadLetterRow {
+  id: number;
+  kind: DeadLetter['kind'];
+  status: DeadLetterStatus;
+  target: string;
+  key: string;
+  ref: string;
+  error: string;
+  context: string;
+  correlation_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    target: row.target,
+    key: row.key,
+    ref: row.ref,
+    error: JSON.parse(row.error) as SerializedFailure,
+    context: JSON.parse(row.context) as DeadLetter['context'],
+    correlationId: row.correlation_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function filters(query: Omit<DeadLetterQuery, 'limit'>): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const columns = [
+    ['status', query.status],
+    ['kind', query.kind],
+    ['target', query.target],
+    ['key', query.key],
+    ['correlation_id', query.correlationId],
+  ] as const;
+  for (const [column, value] of columns) {
+    if (value !== undefined) {
+      clauses.push(`${column} = ?`);
+      params.push(value);
+    }
+  }
+  if (query.afterId !== undefined) {
+    clauses.push('id > ?');
+    params.push(query.afterId);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** Dead letters and the audit log live together: every operator action writes both at once. */
+export class SqliteDeadLetterStore implements DeadLetterStore {
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommitWriter,
+  ) {}
+
+  add(entry: Omit<DeadLetter, 'id' | 'status' | 'updatedAt'>): Promise<number> {
+    return this.writer.write(() => {
+      const result = this.db
+        .prepare(
+          `INSERT INTO dead_letters (kind, status, target, key, ref, error, context, correlation_id, created_at, updated_at)
+           VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          entry.kind,
+          entry.target,
+          entry.key,
+          entry.ref,
+          JSON.stringify(entry.error),
+          JSON.stringify(entry.context),
+          entry.correlationId,
+          entry.createdAt,
+          entry.createdAt,
+        );
+      return Number(result.lastInsertRowid);
+    });
+  }
+
+  async get(id: number): Promise<DeadLetter | undefined> {
+    const row = this.db.prepare('SELECT * FROM dead_letters WHERE id = ?').get(id) as DeadLetterRow | undefined;
+    return row && toDeadLetter(row);
+  }
+
+  async list(query: DeadLetterQuery): Promise<DeadLetter[]> {
+    const { where, params } = filters(query);
+    const rows = this.db
+      .prepare(`SELECT * FROM dead_letters ${where} ORDER BY id LIMIT ?`)
+      .all(...params, query.limit ?? 100) as DeadLetterRow[];
+    return rows.map(toDeadLetter);
+  }
+
+  async count(query: Omit<DeadLetterQuery, 'afterId' | 'limit'>): Promise<number> {
+    const { where, params } = filters(query);
+    const row = this.db.prepare(`SELECT count(*) AS n FROM dead_letters ${where}`).get(...params) as { n: number };
+    return row.n;
+  }
+
+  act(id: number, status: Exclude<DeadLetterStatus, 'open'>, action: OperatorAction): Promise<boolean> {
+    return this.writer.write(() => {
+      const row = this.db
+        .prepare(`UPDATE dead_letters SET status = ?, updated_at = ? WHERE id = ? AND status = 'open' RETURNING *`)
+        .get(status, action.now, id) as DeadLetterRow | undefined;
+      if (!row) return false;
+      if (status === 'retried') {
+        if (row.kind === 'delivery') {
+          // Back in its queue with a fresh attempt budget; ordering per key still applies.
+          this.db
+            .prepare(
+              `UPDATE delivery SET status = 'pending', attempts = 0, available_at = ?, lease_until = NULL
+               WHERE id = ? AND status = 'dead'`,
+            )
+            .run(action.now, Number(row.ref));
+        } else {
+          // The flow runtime picks up `running` instances and resumes at the first unfinished step.
+          this.db
+            .prepare(
+              `UPDATE flows SET status = 'running', error = NULL, version = version + 1, updated_at = ?
+               WHERE id = ? AND status = 'failed'`,
+            )
+            .run(action.now, row.ref);
+        }
+      }
+      this.db
+        .prepare('INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?, ?, ?, ?, ?)')
+        .run(action.now, action.actor, `dead-letter.${status}`, `dead-letter:${id}`, action.reason);
+      return true;
+    });
+  }
+}
+
+export class SqliteAuditStore implements AuditStore {
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommitWriter,
+  ) {}
+
+  record(entry: Omit<AuditEntry, 'id'>): Promise<number> {
+    return this.writer.write(() => {
+      const result = this.db
+        .prepare('INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?, ?, ?, ?, ?)')
+        .run(entry.at, entry.actor, entry.action, entry.subject, entry.reason);
+      return Number(result.lastInsertRowid);
+    });
+  }
+
+  async list(query: { subject?: string; limit?: number }): Promise<AuditEntry[]> {
+    const where = query.subject !== undefined ? 'WHERE subject = ?' : '';
+    const params = query.subject !== undefined ? [query.subject] : [];
+    return this.db
+      .prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
+      .all(...params, query.limit ?? 100) as AuditEntry[];
+  }
+}

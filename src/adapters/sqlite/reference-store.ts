@@ -1,0 +1,173 @@
+import type { Database } from 'better-sqlite3';
+import { PermanentError } from '../../runtime/errors.ts';
+import type {
+  CrossReference,
+  IdempotencyClaim,
+  IdempotencyStore,
+  ScheduleState,
+  ScheduleStore,
+  XrefStore,
+} from '../../ports/storage.ts';
+import type { GroupCommitWriter } from './group-commit.ts';
+
+export class SqliteIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommitWriter,
+  ) {}
+
+  claim(options: { scope: string; key: string; fingerprint: string; now: number; leaseMs: number }): Promise<IdempotencyClaim> {
+    return this.writer.write((): IdempotencyClaim => {
+      const row = this.db
+        .prepare('SELECT fingerprint, status, result, lease_until FROM idempotency_keys WHERE scope = ? AND key = ?')
+        .get(options.scope, options.key) as
+        | { fingerprint: string; status: string; result: string | null; lease_until: number | null }
+        | undefined;
+      if (row) {
+        if (row.fingerprint !== options.fingerprint) return { state: 'mismatch' };
+        if (row.status === 'completed') return { state: 'completed', result: row.result === null ? null : JSON.parse(row.result) };
+        if (row.lease_until !== null && row.lease_until > options.now) return { state: 'in_progress', expiresAt: row.lease_until };
+        // The previous holder crashed: its lease ran out, so this caller takes over.
+        this.db
+          .prepare('UPDATE idempotency_keys SET lease_until = ? WHERE scope = ? AND key = ?')
+          .run(options.now + options.leaseMs, options.scope, options.key);
+        return { state: 'new' };
+      }
+      this.db
+        .prepare(
+          `INSERT INTO idempotency_keys (scope, key, fingerprint, status, lease_until, created_at)
+           VALUES (?, ?, ?, 'in_progress', ?, ?)`,
+        )
+        .run(options.scope, options.key, options.fingerprint, options.now + options.leaseMs, options.now);
+      return { state: 'new' };
+    });
+  }
+
+  complete(options: { scope: string; key: string; result: unknown; now: number }): Promise<void> {
+    return this.writer.write(() => {
+      this.db
+        .prepare(
+          `UPDATE idempotency_keys SET status = 'completed', result = ?, completed_at = ?, lease_until = NULL
+           WHERE scope = ? AND key = ?`,
+        )
+        .run(JSON.stringify(options.result ?? null), options.now, options.scope, options.key);
+    });
+  }
+
+  abandon(options: { scope: string; key: string }): Promise<void> {
+    return this.writer.write(() => {
+      this.db
+        .prepare(`DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status = 'in_progress'`)
+        .run(options.scope, options.key);
+    });
+  }
+}
+
+export class SqliteXrefStore implements XrefStore {
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommitWriter,
+  ) {}
+
+  link(ref: CrossReference, now: number): Promise<void> {
+    return this.writer.write(() => {
+      const byHub = this.db
+        .prepare('SELECT external_id FROM xrefs WHERE entity = ? AND hub_id = ? AND system = ?')
+        .get(ref.entity, ref.hubId, ref.system) as { external_id: string } | undefined;
+      const byExternal = this.db
+        .prepare('SELECT hub_id FROM xrefs WHERE entity = ? AND system = ? AND external_id = ?')
+        .get(ref.entity, ref.system, ref.externalId) as { hub_id: string } | undefined;
+      if (byHub?.external_id === ref.externalId) return;
+      if (byHub || byExternal) {
+        throw new PermanentError(
+          `${ref.entity} ${ref.hubId} cannot be linked to ${ref.system} id ${ref.externalId}: ` +
+            (byHub
+              ? `it is already linked to ${ref.system} id ${byHub.external_id}`
+              : `that ${ref.system} id already belongs to ${ref.entity} ${byExternal!.hub_id}`),
+          { code: 'XREF_CONFLICT', system: ref.system, field: 'externalId' },
+        );
+      }
+      this.db
+        .prepare('INSERT INTO xrefs (entity, hub_id, system, external_id, linked_at) VALUES (?, ?, ?, ?, ?)')
+        .run(ref.entity, ref.hubId, ref.system, ref.externalId, now);
+    });
+  }
+
+  async externalId(options: { entity: string; hubId: string; system: string }): Promise<string | undefined> {
+    const row = this.db
+      .prepare('SELECT external_id FROM xrefs WHERE entity = ? AND hub_id = ? AND system = ?')
+      .get(options.entity, options.hubId, options.system) as { external_id: string } | undefined;
+    return row?.external_id;
+  }
+
+  async hubId(options: { entity: string; system: string; externalId: string }): Promise<string | undefined> {
+    const row = this.db
+      .prepare('SELECT hub_id FROM xrefs WHERE entity = ? AND system = ? AND external_id = ?')
+      .get(options.entity, options.system, options.externalId) as { hub_id: string } | undefined;
+    return row?.hub_id;
+  }
+
+  async all(options: { entity: string; hubId: string }): Promise<CrossReference[]> {
+    return this.db
+      .prepare(
+        `SELECT entity, hub_id AS hubId, system, external_id AS externalId FROM xrefs
+         WHERE entity = ? AND hub_id = ? ORDER BY system`,
+      )
+      .all(options.entity, options.hubId) as CrossReference[];
+  }
+}
+
+export class SqliteScheduleStore implements ScheduleStore {
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommitWriter,
+  ) {}
+
+  tryAcquire(options: { name: string; dueAt: number; owner: string; now: number }): Promise<boolean> {
+    return this.writer.write(() => {
+      const result = this.db
+        .prepare(
+          `INSERT INTO schedules (name, last_due_at, owner, started_at) VALUES (@name, @dueAt, @owner, @now)
+           ON CONFLICT (name) DO UPDATE SET last_due_at = excluded.last_due_at, owner = excluded.owner,
+             started_at = excluded.started_at
+           WHERE schedules.last_due_at IS NULL OR schedules.last_due_at < excluded.last_due_at`,
+        )
+        .run(options);
+      return result.changes === 1;
+    });
+  }
+
+  finish(options: {
+    name: string;
+    dueAt: number;
+    nextDueAt: number | null;
+    outcome: 'ok' | 'failed';
+    error?: string;
+    now: number;
+  }): Promise<void> {
+    return this.writer.write(() => {
+      this.db
+        .prepare(
+          `UPDATE schedules SET finished_at = ?, last_outcome = ?, last_error = ?, next_due_at = ?
+           WHERE name = ? AND last_due_at = ?`,
+        )
+        .run(options.now, options.outcome, options.error ?? null, options.nextDueAt, options.name, options.dueAt);
+    });
+  }
+
+  async nextDue(name: string): Promise<number | undefined> {
+    const row = this.db.prepare('SELECT next_due_at FROM schedules WHERE name = ?').get(name) as
+      | { next_due_at: number | null }
+      | undefined;
+    return row?.next_due_at ?? undefined;
+  }
+
+  async list(): Promise<ScheduleState[]> {
+    return this.db
+      .prepare(
+        `SELECT name, last_due_at AS lastDueAt, last_outcome AS lastOutcome, last_error AS lastError,
+           next_due_at AS nextDueAt, owner FROM schedules ORDER BY name`,
+      )
+      .all() as ScheduleState[];
+  }
+}

@@ -1,0 +1,279 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewDeliveryItem } from '../storage.ts';
+import type { AdapterFactory, AdapterPair } from './harness.ts';
+
+const failure = { type: 'PermanentError', message: 'REQUIRED_FIELD_MISSING: Name', retryable: false, code: 'REQUIRED_FIELD_MISSING', field: 'Name' };
+
+function stateUpdate(key: string, version: number, available: number): NewDeliveryItem {
+  return {
+    target: 'commerce',
+    kind: 'state',
+    key,
+    operation: 'setInventoryLevel',
+    payload: { available },
+    idempotencyKey: `${key}#${version}`,
+    version,
+    context: { entity: 'inventoryLevel', businessKey: key },
+  };
+}
+
+function command(key: string, idempotencyKey: string, payload: unknown = {}): NewDeliveryItem {
+  return {
+    target: 'erp',
+    kind: 'command',
+    key,
+    operation: 'bookOrder',
+    payload,
+    idempotencyKey,
+    context: { entity: 'order', businessKey: key },
+    correlationId: `corr-${idempotencyKey}`,
+  };
+}
+
+const claimNow = (now: number, limit = 100) => ({ now, limit, leaseMs: 30_000 });
+
+/** The behaviour every Storage adapter must have. Call it from the adapter's own test file. */
+export function storageConformance(adapter: string, factory: AdapterFactory): void {
+  describe(`Storage conformance: ${adapter}`, () => {
+    let pair: AdapterPair & { reopen(): Promise<AdapterPair> };
+    let now: number;
+
+    beforeEach(async () => {
+      pair = await factory.open();
+      // A little ahead of the wall clock, so items enqueued during the test are already due.
+      now = Date.now() + 5_000;
+    });
+    afterEach(async () => {
+      await pair.close();
+    });
+
+    describe('delivery queues', () => {
+      it('coalesces pending state updates by key: the newest version wins, in the original position', async () => {
+        const { delivery } = pair.storage;
+        const outcomes = await delivery.enqueue([stateUpdate('A', 1, 10), stateUpdate('B', 1, 5), stateUpdate('A', 3, 7)]);
+        expect(outcomes.map((outcome) => outcome.outcome)).toEqual(['enqueued', 'enqueued', 'coalesced']);
+        const [late] = await delivery.enqueue([stateUpdate('A', 2, 99)]);
+        expect(late!.outcome).toBe('stale');
+        const claimed = await delivery.claim('commerce', claimNow(now));
+        expect(claimed.map((item) => [item.key, item.payload, item.version])).toEqual([
+          ['A', { available: 7 }, 3],
+          ['B', { available: 5 }, 1],
+        ]);
+      });
+
+      it('never coalesces commands and dedupes them by idempotency key', async () => {
+        const { delivery } = pair.storage;
+        const outcomes = await delivery.enqueue([command('SO-1', 'book:SO-1'), command('SO-1', 'book:SO-1'), command('SO-1', 'cancel:SO-1')]);
+        expect(outcomes.map((outcome) => outcome.outcome)).toEqual(['enqueued', 'duplicate', 'enqueued']);
+        const first = await delivery.claim('erp', claimNow(now));
+        expect(first.map((item) => item.idempotencyKey)).toEqual(['book:SO-1']);
+      });
+
+      it('keeps per-key order: the next item of a key waits until the one in flight finishes', async () => {
+        const { delivery } = pair.storage;
+        await delivery.enqueue([command('SO-1', 'a'), command('SO-2', 'b'), command('SO-1', 'c')]);
+        const first = await delivery.claim('erp', claimNow(now));
+        expect(first.map((item) => item.idempotencyKey)).toEqual(['a', 'b']);
+        expect(await delivery.claim('erp', claimNow(now))).toEqual([]);
+        await delivery.markDelivered([{ id: first[0]!.id, externalId: 'NS-100' }], now);
+        const second = await delivery.claim('erp', claimNow(now));
+        expect(second.map((item) => item.idempotencyKey)).toEqual(['c']);
+        const done = await delivery.get(first[0]!.id);
+        expect(done).toMatchObject({ status: 'delivered', externalId: 'NS-100', attempts: 1 });
+      });
+
+      it('does not coalesce a state update into one already in flight', async () => {
+        const { delivery } = pair.storage;
+        await delivery.enqueue([stateUpdate('A', 1, 10)]);
+        const [inFlight] = await delivery.claim('commerce', claimNow(now));
+        const [next] = await delivery.enqueue([stateUpdate('A', 2, 8)]);
+        expect(next!.outcome).toBe('enqueued');
+        await delivery.markDelivered([{ id: inFlight!.id }], now);
+        const [after] = await delivery.claim('commerce', claimNow(now));
+        expect(after!.payload).toEqual({ available: 8 });
+      });
+
+      it('retries later, hands back expired leases, and respects availableAt', async () => {
+        const { delivery } = pair.storage;
+        await delivery.enqueue([command('SO-1', 'x')]);
+        const [claimed] = await delivery.claim('erp', claimNow(now));
+        await delivery.retryLater([claimed!.id], { availableAt: now + 1_000, error: { ...failure, retryable: true } });
+        expect(await delivery.claim('erp', claimNow(now + 999))).toEqual([]);
+        expect(await delivery.nextAvailableAt('erp')).toBe(now + 1_000);
+        const [again] = await delivery.claim('erp', claimNow(now + 1_000));
+        expect(again).toMatchObject({ id: claimed!.id, attempts: 2, lastError: { retryable: true } });
+        // A worker that crashed holding the claim: after the lease the item can be taken again.
+        expect(await delivery.claim('erp', claimNow(now + 20_000))).toEqual([]);
+        const [reclaimed] = await delivery.claim('erp', claimNow(now + 1_000 + 30_001));
+        expect(reclaimed!.id).toBe(claimed!.id);
+      });
+
+      it('dead-letters with business context; an audited retry puts the item back in its queue', async () => {
+        const { delivery, deadLetters, audit } = pair.storage;
+        await delivery.enqueue([command('SO-9', 'book:SO-9', { total: '120.00' })]);
+        const [claimed] = await delivery.claim('erp', claimNow(now));
+        const deadId = await delivery.deadLetter(claimed!.id, { error: failure, now });
+        const dead = await deadLetters.get(deadId);
+        expect(dead).toMatchObject({
+          kind: 'delivery',
+          status: 'open',
+          target: 'erp',
+          key: 'SO-9',
+          ref: String(claimed!.id),
+          error: { code: 'REQUIRED_FIELD_MISSING', field: 'Name' },
+          context: { entity: 'order', businessKey: 'SO-9' },
+          correlationId: 'corr-book:SO-9',
+        });
+        expect(await deadLetters.count({ status: 'open' })).toBe(1);
+        expect(await delivery.claim('erp', claimNow(now))).toEqual([]);
+
+        expect(await deadLetters.act(deadId, 'retried', { actor: 'ops@acme', reason: 'fixed the customer', now })).toBe(true);
+        expect(await deadLetters.act(deadId, 'resolved', { actor: 'ops@acme', reason: 'twice', now })).toBe(false);
+        const [retried] = await delivery.claim('erp', claimNow(now));
+        expect(retried).toMatchObject({ id: claimed!.id, attempts: 1 });
+        const entries = await audit.list({ subject: `dead-letter:${deadId}` });
+        expect(entries).toMatchObject([{ actor: 'ops@acme', action: 'dead-letter.retried', reason: 'fixed the customer' }]);
+      });
+
+      it('pages dead letters and reports queue statistics', async () => {
+        const { delivery, deadLetters } = pair.storage;
+        await delivery.enqueue(Array.from({ length: 5 }, (_, index) => command(`SO-${index}`, `k${index}`)));
+        const claimed = await delivery.claim('erp', claimNow(now));
+        for (const item of claimed.slice(0, 3)) await delivery.deadLetter(item.id, { error: failure, now });
+        const page1 = await deadLetters.list({ status: 'open', limit: 2 });
+        const page2 = await deadLetters.list({ status: 'open', limit: 2, afterId: page1[1]!.id });
+        expect([...page1, ...page2].map((entry) => entry.key)).toEqual(['SO-0', 'SO-1', 'SO-2']);
+        const [stats] = await delivery.stats('erp');
+        expect(stats).toMatchObject({ target: 'erp', pending: 0, inFlight: 2, dead: 3, delivered: 0 });
+        expect((await delivery.find({ key: 'SO-4' })).map((item) => item.status)).toEqual(['in_flight']);
+      });
+
+      it('recovers in-flight items after a crash when asked to (embedded mode)', async () => {
+        const { delivery } = pair.storage;
+        await delivery.enqueue([command('SO-1', 'r1'), command('SO-2', 'r2')]);
+        await delivery.claim('erp', claimNow(now));
+        expect(await delivery.recover('erp', now)).toBe(2);
+        expect((await delivery.claim('erp', claimNow(now))).map((item) => item.idempotencyKey)).toEqual(['r1', 'r2']);
+      });
+
+      it('prunes delivered items older than a cut-off', async () => {
+        const { delivery } = pair.storage;
+        await delivery.enqueue([command('SO-1', 'p1')]);
+        const [claimed] = await delivery.claim('erp', claimNow(now));
+        await delivery.markDelivered([{ id: claimed!.id }], now - 10_000);
+        expect(await delivery.prune(now - 5_000)).toBe(1);
+        expect(await delivery.get(claimed!.id)).toBeUndefined();
+      });
+    });
+
+    describe('flows and timers', () => {
+      const instance = (id: string) => ({
+        id,
+        flow: 'order-capture',
+        key: 'SO-1',
+        input: { orderNumber: 'SO-1' },
+        correlationId: 'corr-1',
+        traceparent: null,
+        createdAt: Date.now(),
+      });
+
+      it('creates an instance once and journals steps with optimistic versions', async () => {
+        const { flows } = pair.storage;
+        expect(await flows.create(instance('f1'))).toBe(true);
+        expect(await flows.create(instance('f1'))).toBe(false);
+        const created = await flows.get('f1');
+        expect(created).toMatchObject({ status: 'running', journal: [], version: 1 });
+        const v2 = await flows.appendJournal('f1', { step: 'validate', result: { ok: true }, at: now }, 1);
+        await expect(flows.appendJournal('f1', { step: 'book', result: {}, at: now }, 1)).rejects.toThrow(/version/);
+        await flows.appendJournal('f1', { step: 'book', result: { erpId: '7' }, at: now }, v2);
+        const reloaded = await flows.get('f1');
+        expect(reloaded!.journal.map((entry) => [entry.step, entry.result])).toEqual([
+          ['validate', { ok: true }],
+          ['book', { erpId: '7' }],
+        ]);
+        expect(await flows.unfinished(10)).toHaveLength(1);
+      });
+
+      it('finds instances waiting for an event by type and key', async () => {
+        const { flows } = pair.storage;
+        await flows.create(instance('f2'));
+        await flows.update(
+          'f2',
+          { status: 'waiting', waiting: { step: 'booked', eventType: 'retail.order.booked.v1', key: 'SO-1', deadline: now + 900_000 } },
+          1,
+          now,
+        );
+        expect((await flows.findWaiting('retail.order.booked.v1', 'SO-1')).map((flow) => flow.id)).toEqual(['f2']);
+        expect(await flows.findWaiting('retail.order.booked.v1', 'SO-2')).toEqual([]);
+        expect(await flows.unfinished(10)).toEqual([]);
+      });
+
+      it('fires each due timer once per lease', async () => {
+        const { timers } = pair.storage;
+        await timers.arm({ id: 't1', flowId: 'f1', step: 'sla', fireAt: now + 100 });
+        await timers.arm({ id: 't2', flowId: 'f2', step: 'sla', fireAt: now + 5_000 });
+        expect(await timers.claimDue(claimNow(now))).toEqual([]);
+        expect(await timers.nextFireAt()).toBe(now + 100);
+        const due = await timers.claimDue(claimNow(now + 200));
+        expect(due.map((timer) => timer.id)).toEqual(['t1']);
+        expect(await timers.claimDue(claimNow(now + 300))).toEqual([]);
+        await timers.done('t1');
+        await timers.cancel('t2');
+        expect(await timers.nextFireAt()).toBeUndefined();
+      });
+    });
+
+    describe('idempotency keys and cross-references', () => {
+      it('claims a key once, replays the completed result, and refuses a different request', async () => {
+        const { idempotency } = pair.storage;
+        const claim = (fingerprint: string, at = now) => idempotency.claim({ scope: 'payments', key: 'refund:RMA-1', fingerprint, now: at, leaseMs: 60_000 });
+        expect(await claim('f')).toEqual({ state: 'new' });
+        expect(await claim('f')).toMatchObject({ state: 'in_progress' });
+        expect(await claim('other')).toEqual({ state: 'mismatch' });
+        // The holder crashed: after its lease, the key can be taken over.
+        expect(await claim('f', now + 60_001)).toEqual({ state: 'new' });
+        await idempotency.complete({ scope: 'payments', key: 'refund:RMA-1', result: { refundId: 're_1' }, now });
+        expect(await claim('f')).toEqual({ state: 'completed', result: { refundId: 're_1' } });
+      });
+
+      it('links hub ids to system ids both ways and refuses a conflicting link', async () => {
+        const { xrefs } = pair.storage;
+        await xrefs.link({ entity: 'customer', hubId: 'C-1', system: 'netsuite', externalId: '1001' }, now);
+        await xrefs.link({ entity: 'customer', hubId: 'C-1', system: 'netsuite', externalId: '1001' }, now);
+        await xrefs.link({ entity: 'customer', hubId: 'C-1', system: 'salesforce', externalId: '001xx' }, now);
+        expect(await xrefs.externalId({ entity: 'customer', hubId: 'C-1', system: 'netsuite' })).toBe('1001');
+        expect(await xrefs.hubId({ entity: 'customer', system: 'salesforce', externalId: '001xx' })).toBe('C-1');
+        expect((await xrefs.all({ entity: 'customer', hubId: 'C-1' })).map((ref) => ref.system)).toEqual(['netsuite', 'salesforce']);
+        await expect(xrefs.link({ entity: 'customer', hubId: 'C-2', system: 'netsuite', externalId: '1001' }, now)).rejects.toThrow(
+          /already belongs to customer C-1/,
+        );
+      });
+    });
+
+    describe('schedules', () => {
+      it('lets exactly one owner take each due run and remembers the next one', async () => {
+        const { schedules } = pair.storage;
+        const take = (owner: string, dueAt: number) => schedules.tryAcquire({ name: 'poll-erp', dueAt, owner, now });
+        expect(await take('worker-a', 1_000)).toBe(true);
+        expect(await take('worker-b', 1_000)).toBe(false);
+        await schedules.finish({ name: 'poll-erp', dueAt: 1_000, nextDueAt: 2_000, outcome: 'ok', now });
+        expect(await schedules.nextDue('poll-erp')).toBe(2_000);
+        expect(await take('worker-b', 2_000)).toBe(true);
+        expect(await schedules.list()).toMatchObject([{ name: 'poll-erp', lastDueAt: 2_000, owner: 'worker-b' }]);
+      });
+    });
+
+    it('keeps queues, flows and references across a restart', async () => {
+      await pair.storage.delivery.enqueue([command('SO-1', 'persist')]);
+      await pair.storage.xrefs.link({ entity: 'order', hubId: 'O-1', system: 'netsuite', externalId: '55' }, now);
+      await pair.close();
+      const reopened = await pair.reopen();
+      try {
+        expect((await reopened.storage.delivery.claim('erp', claimNow(now))).map((item) => item.idempotencyKey)).toEqual(['persist']);
+        expect(await reopened.storage.xrefs.externalId({ entity: 'order', hubId: 'O-1', system: 'netsuite' })).toBe('55');
+      } finally {
+        await reopened.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,356 @@
+import type { SerializedFailure } from '../runtime/errors.ts';
+
+/**
+ * The Storage port: everything the runtime keeps besides the event log.
+ *
+ * Embedded adapter: SQLite (one process). Distributed adapter: Postgres (many workers), which is
+ * why claims take leases instead of relying on a single process's memory. The conformance
+ * suite in `conformance/storage.ts` is the contract.
+ */
+export interface Storage {
+  readonly delivery: DeliveryStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly flows: FlowStore;
+  readonly timers: TimerStore;
+  readonly idempotency: IdempotencyStore;
+  readonly xrefs: XrefStore;
+  readonly schedules: ScheduleStore;
+  readonly audit: AuditStore;
+  close(): Promise<void>;
+}
+
+// ── delivery ─────────────────────────────────────────────────────────────────────────────
+
+export const DeliveryKind = {
+  /** A state update (an inventory level, a customer profile): newer replaces older. */
+  state: 'state',
+  /** A command (book order, issue refund): never coalesced, never dropped. */
+  command: 'command',
+} as const;
+export type DeliveryKind = (typeof DeliveryKind)[keyof typeof DeliveryKind];
+
+export const DeliveryStatus = {
+  pending: 'pending',
+  inFlight: 'in_flight',
+  delivered: 'delivered',
+  dead: 'dead',
+} as const;
+export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
+
+/** What an operator needs to recognise the item without reading the payload. */
+export interface BusinessContext {
+  entity?: string;
+  /** Order number, return number, sku@location, customer id... */
+  businessKey?: string;
+  [field: string]: unknown;
+}
+
+export interface NewDeliveryItem {
+  /** Target system role or name, e.g. `erp`, `commerce`. */
+  target: string;
+  kind: DeliveryKind;
+  /** Ordering key: items with the same key reach the target in enqueue order. */
+  key: string;
+  /** Operation for the connector, e.g. `upsertInventoryLevel`, `bookOrder`. */
+  operation: string;
+  payload: unknown;
+  /** Unique per target; enqueuing the same key twice has no second effect. */
+  idempotencyKey: string;
+  /**
+   * For state items: the source's version (sequence or timestamp). An update whose version is
+   * not newer than one already enqueued for the key is dropped as stale.
+   */
+  version?: number;
+  context?: BusinessContext;
+  correlationId?: string;
+  traceparent?: string;
+  /** Earliest time to deliver (ms since epoch); defaults to now. */
+  availableAt?: number;
+}
+
+export interface DeliveryItem extends Required<Omit<NewDeliveryItem, 'context' | 'correlationId' | 'traceparent' | 'version' | 'availableAt'>> {
+  id: number;
+  version: number | null;
+  context: BusinessContext;
+  correlationId: string | null;
+  traceparent: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  enqueuedAt: number;
+  availableAt: number;
+  lastError: SerializedFailure | null;
+  deliveredAt: number | null;
+  /** The target's id for what was written (e.g. the NetSuite internal id). */
+  externalId: string | null;
+}
+
+export type EnqueueOutcome =
+  | { outcome: 'enqueued'; id: number }
+  /** Replaced the payload of a pending state item with the same key (newest wins). */
+  | { outcome: 'coalesced'; id: number }
+  /** Same idempotency key already enqueued for this target. */
+  | { outcome: 'duplicate'; id: number }
+  /** A state update older than (or as old as) one already enqueued for the key. */
+  | { outcome: 'stale' };
+
+export interface ClaimOptions {
+  limit: number;
+  now: number;
+  /** The claim expires after this; an expired claim can be taken again (crashed worker). */
+  leaseMs: number;
+}
+
+export interface DeliveryStore {
+  enqueue(items: readonly NewDeliveryItem[]): Promise<EnqueueOutcome[]>;
+  /**
+   * Takes up to `limit` ready items of a target, at most one per key and only the oldest
+   * unfinished item of each key, so a key is never delivered out of order.
+   */
+  claim(target: string, options: ClaimOptions): Promise<DeliveryItem[]>;
+  markDelivered(results: readonly { id: number; externalId?: string | undefined }[], now: number): Promise<void>;
+  /** Back to pending, not before `availableAt`; counts an attempt. */
+  retryLater(ids: readonly number[], options: { availableAt: number; error: SerializedFailure }): Promise<void>;
+  /** Gives up on the item and records a dead letter for an operator, atomically. */
+  deadLetter(id: number, options: { error: SerializedFailure; now: number }): Promise<number>;
+  /** Hands back claimed items without counting an attempt (e.g. circuit opened mid-claim). */
+  release(ids: readonly number[], availableAt: number): Promise<void>;
+  /**
+   * Hands back every in-flight item of a target regardless of lease. Only for a worker that
+   * knows no other worker shares the storage (the embedded mode, at start after a crash).
+   */
+  recover(target: string, now: number): Promise<number>;
+  get(id: number): Promise<DeliveryItem | undefined>;
+  stats(target?: string): Promise<DeliveryStats[]>;
+  /** Items by key or correlation id, for the trace view. */
+  find(query: { key?: string; correlationId?: string; limit?: number }): Promise<DeliveryItem[]>;
+  /** Earliest `availableAt` of pending items of a target, to sleep exactly until then. */
+  nextAvailableAt(target: string): Promise<number | undefined>;
+  /** Deletes delivered items older than `before`; returns how many. */
+  prune(before: number): Promise<number>;
+}
+
+export interface DeliveryStats {
+  target: string;
+  pending: number;
+  inFlight: number;
+  delivered: number;
+  dead: number;
+  oldestPendingAt: number | null;
+}
+
+// ── dead letters and audit ───────────────────────────────────────────────────────────────
+
+export const DeadLetterKind = { delivery: 'delivery', flow: 'flow' } as const;
+export type DeadLetterKind = (typeof DeadLetterKind)[keyof typeof DeadLetterKind];
+
+export const DeadLetterStatus = {
+  open: 'open',
+  retried: 'retried',
+  resolved: 'resolved',
+  discarded: 'discarded',
+} as const;
+export type DeadLetterStatus = (typeof DeadLetterStatus)[keyof typeof DeadLetterStatus];
+
+export interface DeadLetter {
+  id: number;
+  kind: DeadLetterKind;
+  status: DeadLetterStatus;
+  /** Delivery target, or flow name for flow dead letters. */
+  target: string;
+  key: string;
+  /** The delivery item id or the flow instance id. */
+  ref: string;
+  error: SerializedFailure;
+  context: BusinessContext;
+  correlationId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeadLetterQuery {
+  status?: DeadLetterStatus;
+  kind?: DeadLetterKind;
+  target?: string;
+  key?: string;
+  correlationId?: string;
+  /** Page after this id (ids grow). */
+  afterId?: number;
+  limit?: number;
+}
+
+export interface OperatorAction {
+  actor: string;
+  reason: string;
+  now: number;
+}
+
+export interface DeadLetterStore {
+  /** Records a flow dead letter (delivery dead letters come from `DeliveryStore.deadLetter`). */
+  add(entry: Omit<DeadLetter, 'id' | 'status' | 'updatedAt'>): Promise<number>;
+  get(id: number): Promise<DeadLetter | undefined>;
+  list(query: DeadLetterQuery): Promise<DeadLetter[]>;
+  count(query: Omit<DeadLetterQuery, 'afterId' | 'limit'>): Promise<number>;
+  /**
+   * Moves an open dead letter to a final state and writes the audit entry in the same
+   * transaction. For a delivery dead letter, `retried` puts the item back in its queue.
+   * Returns false when the entry is not open (someone acted first).
+   */
+  act(id: number, status: Exclude<DeadLetterStatus, 'open'>, action: OperatorAction): Promise<boolean>;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  reason: string;
+}
+
+export interface AuditStore {
+  record(entry: Omit<AuditEntry, 'id'>): Promise<number>;
+  list(query: { subject?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+// ── flows and timers ─────────────────────────────────────────────────────────────────────
+
+export const FlowStatus = {
+  running: 'running',
+  waiting: 'waiting',
+  completed: 'completed',
+  failed: 'failed',
+  compensated: 'compensated',
+} as const;
+export type FlowStatus = (typeof FlowStatus)[keyof typeof FlowStatus];
+
+/** One journaled step result: a finished step is never run again on resume. */
+export interface JournalEntry {
+  step: string;
+  /** The step's result (JSON), when it succeeded. */
+  result?: unknown;
+  error?: SerializedFailure;
+  at: number;
+}
+
+export interface WaitCondition {
+  /** The journal name the awaited event will be stored under. */
+  step: string;
+  eventType: string;
+  /** Business key (event subject) that must match. */
+  key: string;
+  /** When the wait gives up (ms since epoch), if ever. */
+  deadline: number | null;
+}
+
+export interface FlowInstance {
+  id: string;
+  flow: string;
+  key: string;
+  status: FlowStatus;
+  input: unknown;
+  journal: JournalEntry[];
+  waiting: WaitCondition | null;
+  correlationId: string | null;
+  traceparent: string | null;
+  error: SerializedFailure | null;
+  createdAt: number;
+  updatedAt: number;
+  /** Optimistic concurrency: every update must name the version it read. */
+  version: number;
+}
+
+export interface FlowStore {
+  /** Creates the instance unless one with this id exists; returns whether it was created. */
+  create(instance: Omit<FlowInstance, 'version' | 'updatedAt' | 'journal' | 'waiting' | 'error' | 'status'>): Promise<boolean>;
+  get(id: string): Promise<FlowInstance | undefined>;
+  /** Appends a journal entry; fails with a conflict when `version` is not current. */
+  appendJournal(id: string, entry: JournalEntry, version: number): Promise<number>;
+  /** Sets status / waiting / error; returns the new version, or throws on a version conflict. */
+  update(id: string, patch: Partial<Pick<FlowInstance, 'status' | 'waiting' | 'error' | 'input'>>, version: number, now: number): Promise<number>;
+  /** Waiting instances whose condition matches an event type and key. */
+  findWaiting(eventType: string, key: string): Promise<FlowInstance[]>;
+  list(query: { status?: FlowStatus; flow?: string; key?: string; correlationId?: string; limit?: number }): Promise<FlowInstance[]>;
+  /** Instances still `running` (a crash interrupted them), to resume on start. */
+  unfinished(limit: number): Promise<FlowInstance[]>;
+}
+
+export interface Timer {
+  id: string;
+  /** Flow instance it belongs to. */
+  flowId: string;
+  /** Journal step it completes when it fires. */
+  step: string;
+  fireAt: number;
+}
+
+export interface TimerStore {
+  /** Arms a timer; arming the same id again moves it. */
+  arm(timer: Timer): Promise<void>;
+  cancel(id: string): Promise<void>;
+  /** Takes due timers with a lease, so only one worker fires each. */
+  claimDue(options: ClaimOptions): Promise<Timer[]>;
+  /** Removes a fired timer. */
+  done(id: string): Promise<void>;
+  nextFireAt(): Promise<number | undefined>;
+}
+
+// ── idempotency and cross-references ─────────────────────────────────────────────────────
+
+export type IdempotencyClaim =
+  | { state: 'new' }
+  /** Another attempt holds it and has not finished (or crashed holding it before `expiresAt`). */
+  | { state: 'in_progress'; expiresAt: number }
+  | { state: 'completed'; result: unknown }
+  /** The key was used with a different request fingerprint: a caller bug, never a retry. */
+  | { state: 'mismatch' };
+
+export interface IdempotencyStore {
+  /**
+   * Records the intent to perform `key` in `scope` before calling a system that cannot dedupe
+   * by itself. `fingerprint` identifies the request body.
+   */
+  claim(options: { scope: string; key: string; fingerprint: string; now: number; leaseMs: number }): Promise<IdempotencyClaim>;
+  complete(options: { scope: string; key: string; result: unknown; now: number }): Promise<void>;
+  /** Lets a failed attempt be retried with the same key. */
+  abandon(options: { scope: string; key: string }): Promise<void>;
+}
+
+export interface CrossReference {
+  entity: string;
+  hubId: string;
+  system: string;
+  externalId: string;
+}
+
+export interface XrefStore {
+  /** Links a hub id to a system's id; idempotent; a conflicting link is an error. */
+  link(ref: CrossReference, now: number): Promise<void>;
+  externalId(options: { entity: string; hubId: string; system: string }): Promise<string | undefined>;
+  hubId(options: { entity: string; system: string; externalId: string }): Promise<string | undefined>;
+  /** Every system id known for a hub id. */
+  all(options: { entity: string; hubId: string }): Promise<CrossReference[]>;
+}
+
+// ── schedules ────────────────────────────────────────────────────────────────────────────
+
+export interface ScheduleStore {
+  /**
+   * Takes the run of job `name` that is due at `dueAt`, if nobody has. Exactly one worker
+   * wins each due time, which is how one leader runs a schedule across workers.
+   */
+  tryAcquire(options: { name: string; dueAt: number; owner: string; now: number }): Promise<boolean>;
+  /** Records that the run finished and when it should run next. */
+  finish(options: { name: string; dueAt: number; nextDueAt: number | null; outcome: 'ok' | 'failed'; error?: string; now: number }): Promise<void>;
+  /** The last recorded next-due time, so a restart does not skip or repeat a run. */
+  nextDue(name: string): Promise<number | undefined>;
+  list(): Promise<ScheduleState[]>;
+}
+
+export interface ScheduleState {
+  name: string;
+  lastDueAt: number | null;
+  lastOutcome: 'ok' | 'failed' | null;
+  lastError: string | null;
+  nextDueAt: number | null;
+  owner: string | null;
+}

@@ -1,0 +1,208 @@
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  IsolatedCircuitError,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import type { EventEmitter } from 'node:events';
+import type { DeliveryItem, DeliveryStore } from '../../ports/storage.ts';
+import { RateLimitedError, TransientError, isRetryable, toSerializedFailure } from '../errors.ts';
+import { RateBudget } from './budget.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import type { DeliveryContext, DeliveryTarget, ItemOutcome } from './target.ts';
+
+export interface CircuitOptions {
+  /** Consecutive failed requests (transient, not throttles) that open the circuit. */
+  consecutiveFailures: number;
+  /** How long the circuit stays open before one trial request. */
+  halfOpenAfterMs: number;
+}
+
+export interface DispatcherOptions {
+  target: DeliveryTarget;
+  store: DeliveryStore;
+  retry: RetryPolicy;
+  circuit: CircuitOptions;
+  events: EventEmitter;
+  clock: () => number;
+  /** A claim older than this is presumed abandoned by a crashed worker. */
+  leaseMs: number;
+  /** Longest sleep when idle; enqueues wake the dispatcher sooner. */
+  idlePollMs: number;
+  /** Pause after a throttle that came without a Retry-After hint. */
+  defaultThrottleMs: number;
+}
+
+export const CircuitStateName = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+} as const;
+export type CircuitStateName = (typeof CircuitStateName)[keyof typeof CircuitStateName];
+
+/**
+ * Drains one target's queue: claims ready items (oldest per key), batches them up to the
+ * target's batch size, admits each request through the target's budget, and sends it through a
+ * circuit breaker. Outcomes are recorded durably: delivered, retried later with backoff, or
+ * dead-lettered with the failure and the business context.
+ */
+export class TargetDispatcher {
+  readonly budget: RateBudget;
+  readonly breaker: CircuitBreakerPolicy;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly sending = new Set<Promise<void>>();
+  private wakeUp: (() => void) | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.budget = new RateBudget(options.target.budget, options.clock);
+    // Throttles are the budget's business and permanent errors say nothing about the target's
+    // health; only transient failures (5xx, timeouts, connection errors) count towards opening.
+    this.breaker = circuitBreaker(
+      handleWhen((error) => isRetryable(error) && !(error instanceof RateLimitedError)),
+      { halfOpenAfter: options.circuit.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.circuit.consecutiveFailures) },
+    );
+    this.breaker.onStateChange((state) =>
+      options.events.emit('circuit', { target: options.target.name, state: CircuitStateName[state] }),
+    );
+  }
+
+  get name(): string {
+    return this.options.target.name;
+  }
+
+  get circuitState(): CircuitStateName {
+    return CircuitStateName[this.breaker.state];
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.abort.abort();
+  }
+
+  /** New work may be ready: stop sleeping. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, Math.min(ms, this.options.idlePollMs)));
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { target, store, clock } = this.options;
+    while (this.running) {
+      if (this.breaker.state === CircuitState.Open) {
+        await this.sleep(this.options.circuit.halfOpenAfterMs);
+        if (!this.running) break;
+      }
+      const admissionWait = this.budget.waitMs();
+      if (admissionWait > 0) {
+        await this.sleep(admissionWait);
+        continue;
+      }
+      const now = clock();
+      const items = await store.claim(target.name, { limit: target.budget.maxBatchSize, now, leaseMs: this.options.leaseMs });
+      if (items.length === 0) {
+        const next = await store.nextAvailableAt(target.name);
+        await this.sleep(next === undefined ? this.options.idlePollMs : next - now);
+        continue;
+      }
+      const cost = target.cost?.(items) ?? 0;
+      const costWait = this.budget.waitMs(cost);
+      if (costWait > 0) {
+        if (costWait > this.options.leaseMs / 2) {
+          await store.release(items.map((item) => item.id), now + costWait);
+          continue;
+        }
+        await this.sleep(costWait);
+      }
+      this.budget.begin(cost);
+      const sending: Promise<void> = this.send(items).finally(() => {
+        this.sending.delete(sending);
+        this.wake();
+      });
+      this.sending.add(sending);
+    }
+    await Promise.all(this.sending);
+  }
+
+  private async send(items: DeliveryItem[]): Promise<void> {
+    const { target, store, clock, events } = this.options;
+    const startedAt = clock();
+    const ids = items.map((item) => item.id);
+    let throttledForMs: number | undefined;
+    const context: DeliveryContext = {
+      signal: this.abort.signal,
+      reportQuota: (signal) => this.budget.observe(signal),
+    };
+    try {
+      const outcomes: ItemOutcome[] = await this.breaker.execute(() => target.deliver(items, context));
+      if (outcomes.length !== items.length) {
+        throw new TransientError(`target ${target.name} answered ${outcomes.length} outcomes for ${items.length} items`);
+      }
+      const delivered: { id: number; externalId?: string }[] = [];
+      const failed: [DeliveryItem, unknown][] = [];
+      outcomes.forEach((outcome, index) => {
+        const item = items[index]!;
+        if (outcome.ok) delivered.push({ id: item.id, ...(outcome.externalId !== undefined && { externalId: outcome.externalId }) });
+        else failed.push([item, outcome.error]);
+      });
+      const finishedAt = clock();
+      await store.markDelivered(delivered, finishedAt);
+      if (delivered.length > 0) {
+        events.emit('delivered', { target: target.name, items: items.filter((item) => delivered.some((d) => d.id === item.id)), latencyMs: finishedAt - startedAt });
+      }
+      for (const [item, error] of failed) await this.fail(item, error);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        // Not attempted: hand the items back untouched until the circuit lets a request through.
+        await store.release(ids, clock() + this.options.circuit.halfOpenAfterMs);
+        return;
+      }
+      if (error instanceof RateLimitedError) {
+        throttledForMs = error.retryAfterMs ?? this.options.defaultThrottleMs;
+        events.emit('throttled', { target: target.name, retryAfterMs: throttledForMs });
+        await store.release(ids, clock() + throttledForMs);
+        return;
+      }
+      for (const item of items) await this.fail(item, error);
+    } finally {
+      this.budget.end({ throttledForMs });
+    }
+  }
+
+  private async fail(item: DeliveryItem, error: unknown): Promise<void> {
+    const { store, clock, retry, events, target } = this.options;
+    const failure = toSerializedFailure(error);
+    const now = clock();
+    if (failure.retryable && retry.canRetry(item.attempts)) {
+      const delay = error instanceof RateLimitedError && error.retryAfterMs !== undefined ? error.retryAfterMs : retry.delayAfter(item.attempts);
+      await store.retryLater([item.id], { availableAt: now + delay, error: failure });
+      events.emit('retried', { target: target.name, item, error: failure, delayMs: delay });
+      return;
+    }
+    const deadLetterId = await store.deadLetter(item.id, { error: { ...failure, details: { ...failure.details, attempts: item.attempts } }, now });
+    events.emit('dead-lettered', { target: target.name, item, error: failure, deadLetterId });
+  }
+}

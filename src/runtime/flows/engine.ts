@@ -1,0 +1,257 @@
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { EventEmitter } from 'node:events';
+import type { CloudEvent } from '../../canonical/cloudevent.ts';
+import type { Bus, LoggedEvent, Subscription } from '../../ports/bus.ts';
+import type { EnqueueOutcome, FlowInstance, NewDeliveryItem, Storage } from '../../ports/storage.ts';
+import { isRetryable, toSerializedFailure } from '../errors.ts';
+import type { FlowDefinition } from './definition.ts';
+import { FlowRun, FlowSuspended, type WaitResult } from './run.ts';
+
+export interface FlowEngineOptions {
+  bus: Bus;
+  storage: Storage;
+  /** Where `ctx.deliver` hands items: the delivery engine's `enqueue`. */
+  enqueue(items: readonly NewDeliveryItem[]): Promise<EnqueueOutcome[]>;
+  flows: readonly FlowDefinition[];
+  clock?: () => number;
+  /** Durable consumer name on the bus. */
+  consumerName?: string;
+  batchSize?: number;
+  stepAttempts?: number;
+  stepRetryDelayMs?: number;
+  /** How often parked-then-retried and crash-orphaned instances are looked for. */
+  recoveryPollMs?: number;
+  timerPollMs?: number;
+}
+
+interface FlowInput {
+  event: CloudEvent;
+  seq: number;
+}
+
+/**
+ * Runs durable flows. It consumes the event log: an event of a type a flow `startsOn` creates
+ * an instance (once per instance id) and runs it; an event an instance waits for resumes it.
+ * Events of the same business key are handled one after another, different keys in parallel.
+ * Timers resume sleeping and timed-out instances; instances interrupted by a crash, or put back
+ * by an operator's retry, are resumed by the recovery loop.
+ */
+export class FlowEngine {
+  readonly events = new EventEmitter();
+  private readonly definitions = new Map<string, FlowDefinition>();
+  private readonly startersByType = new Map<string, FlowDefinition[]>();
+  private readonly locks = new Map<string, Promise<void>>();
+  private readonly clock: () => number;
+  private readonly retryStep: <T>(fn: () => Promise<T> | T) => Promise<T>;
+  private subscription: Subscription | undefined;
+  private loops: Promise<void>[] = [];
+  private running = false;
+  private wakeTimers: (() => void) | undefined;
+
+  constructor(private readonly options: FlowEngineOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.events.setMaxListeners(0);
+    for (const definition of options.flows) {
+      if (this.definitions.has(definition.name)) throw new Error(`flow "${definition.name}" is defined twice`);
+      this.definitions.set(definition.name, definition);
+      for (const type of definition.startsOn) {
+        this.startersByType.set(type, [...(this.startersByType.get(type) ?? []), definition]);
+      }
+    }
+    const policy = retry(handleWhen(isRetryable), {
+      maxAttempts: (options.stepAttempts ?? 3) - 1,
+      backoff: new ExponentialBackoff({ initialDelay: options.stepRetryDelayMs ?? 200, maxDelay: 10_000 }),
+    });
+    this.retryStep = (fn) => policy.execute(() => fn());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.subscription = this.options.bus.consume({
+      name: this.options.consumerName ?? 'flows',
+      batchSize: this.options.batchSize ?? 500,
+      handle: (batch) => this.handleBatch(batch),
+      onError: (error) => this.events.emit('consumer-error', error),
+    });
+    this.loops = [this.timerLoop(), this.recoveryLoop()];
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeTimers?.();
+    await this.subscription?.stop();
+    await Promise.all(this.loops);
+    await Promise.all(this.locks.values());
+  }
+
+  /** Runs an instance now if it is `running` (used after an operator's retry, and in tests). */
+  resume(id: string): Promise<void> {
+    return this.withLock(id, () => this.execute(id));
+  }
+
+  private async handleBatch(batch: readonly LoggedEvent[]): Promise<void> {
+    const byKey = new Map<string, LoggedEvent[]>();
+    for (const entry of batch) {
+      const key = entry.event.subject ?? `${entry.event.source}/${entry.event.id}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), entry]);
+    }
+    await Promise.all(
+      [...byKey.values()].map(async (entries) => {
+        for (const entry of entries) await this.handleEvent(entry);
+      }),
+    );
+  }
+
+  private async handleEvent(entry: LoggedEvent): Promise<void> {
+    const { event, seq } = entry;
+    for (const definition of this.startersByType.get(event.type) ?? []) {
+      const id = definition.instanceId?.(event) ?? `${definition.name}:${event.source}:${event.id}`;
+      await this.withLock(id, async () => {
+        await this.options.storage.flows.create({
+          id,
+          flow: definition.name,
+          key: definition.key?.(event) ?? event.subject ?? event.id,
+          input: { event, seq } satisfies FlowInput,
+          correlationId: typeof event.correlationid === 'string' ? event.correlationid : event.id,
+          traceparent: typeof event.traceparent === 'string' ? event.traceparent : null,
+          createdAt: this.clock(),
+        });
+        // Created now, or created before a crash and redelivered: either way run what is left.
+        await this.execute(id);
+      });
+    }
+    if (event.subject === undefined) return;
+    for (const waiting of await this.options.storage.flows.findWaiting(event.type, event.subject)) {
+      await this.withLock(waiting.id, () => this.completeWait(waiting.id, { seq, event }));
+    }
+  }
+
+  /** Journals the end of a wait (an event, or null on timeout) and runs the instance on. */
+  private async completeWait(id: string, result: WaitResult, step?: string): Promise<void> {
+    const { flows, timers } = this.options.storage;
+    const instance = await flows.get(id);
+    if (!instance || instance.status !== 'waiting' || !instance.waiting) return;
+    if (step !== undefined && instance.waiting.step !== step) return;
+    const waitStep = instance.waiting.step;
+    const now = this.clock();
+    const version = await flows.appendJournal(id, { step: waitStep, result, at: now }, instance.version);
+    await flows.update(id, { status: 'running', waiting: null }, version, now);
+    if (instance.waiting.deadline !== null && result.event !== null) await timers.cancel(timerId(id, waitStep));
+    await this.execute(id);
+  }
+
+  private async execute(id: string): Promise<void> {
+    const instance = await this.options.storage.flows.get(id);
+    if (!instance || instance.status !== 'running') return;
+    const definition = this.definitions.get(instance.flow);
+    if (!definition) return; // A flow removed from the configuration: left for an operator.
+    const run = new FlowRun(instance, {
+      storage: this.options.storage,
+      bus: this.options.bus,
+      enqueue: this.options.enqueue,
+      clock: this.clock,
+      retryStep: this.retryStep,
+    });
+    const { flows, timers } = this.options.storage;
+    try {
+      await definition.run(run, (instance.input as FlowInput).event);
+      await flows.update(id, { status: 'completed' }, run.version, this.clock());
+      this.events.emit('completed', { id, flow: instance.flow, key: instance.key });
+    } catch (error) {
+      if (error instanceof FlowSuspended) {
+        await flows.update(id, { status: 'waiting', waiting: error.waiting }, run.version, this.clock());
+        if (error.waiting.deadline !== null) {
+          await timers.arm({ id: timerId(id, error.waiting.step), flowId: id, step: error.waiting.step, fireAt: error.waiting.deadline });
+          this.wakeTimers?.();
+        }
+        this.events.emit('waiting', { id, flow: instance.flow, key: instance.key, waiting: error.waiting });
+        return;
+      }
+      if (error instanceof Error && error.name === 'FlowVersionConflict') return; // another runner moved on
+      await this.fail(instance, run, error);
+    }
+  }
+
+  private async fail(instance: FlowInstance, run: FlowRun, error: unknown): Promise<void> {
+    const failure = toSerializedFailure(error);
+    let status: 'failed' | 'compensated' = 'failed';
+    if (!failure.retryable && run.compensations.length > 0) {
+      // Undo what was done, newest first; each undo is itself a journaled step.
+      for (const compensation of [...run.compensations].reverse()) {
+        await run.step(`compensate:${compensation.step}`, async () => {
+          await compensation.undo();
+          return null;
+        });
+      }
+      status = 'compensated';
+    }
+    const now = this.clock();
+    await this.options.storage.flows.update(instance.id, { status, error: failure }, run.version, now);
+    await this.options.storage.deadLetters.add({
+      kind: 'flow',
+      target: instance.flow,
+      key: instance.key,
+      ref: instance.id,
+      error: failure,
+      context: { businessKey: instance.key, flow: instance.flow, outcome: status },
+      correlationId: instance.correlationId,
+      createdAt: now,
+    });
+    this.events.emit('failed', { id: instance.id, flow: instance.flow, key: instance.key, error: failure, status });
+  }
+
+  private withLock(id: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tracked = next.finally(() => {
+      if (this.locks.get(id) === tracked) this.locks.delete(id);
+    });
+    this.locks.set(id, tracked);
+    return next;
+  }
+
+  private async timerLoop(): Promise<void> {
+    const { timers } = this.options.storage;
+    while (this.running) {
+      const due = await timers.claimDue({ now: this.clock(), limit: 100, leaseMs: 60_000 });
+      for (const timer of due) {
+        await this.withLock(timer.flowId, () => this.completeWait(timer.flowId, { seq: null, event: null }, timer.step));
+        await timers.done(timer.id);
+      }
+      if (due.length > 0) continue;
+      const next = await timers.nextFireAt();
+      const pollMs = this.options.timerPollMs ?? 1_000;
+      await this.pause(next === undefined ? pollMs : Math.min(pollMs, Math.max(0, next - this.clock())));
+    }
+  }
+
+  private async recoveryLoop(): Promise<void> {
+    while (this.running) {
+      const orphans = await this.options.storage.flows.unfinished(100);
+      for (const instance of orphans) {
+        if (!this.locks.has(instance.id)) await this.resume(instance.id);
+      }
+      await this.pause(this.options.recoveryPollMs ?? 2_000);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const previous = this.wakeTimers;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeTimers = () => {
+        previous?.();
+        done();
+      };
+    });
+  }
+}
+
+function timerId(instanceId: string, step: string): string {
+  return `${instanceId}#${step}`;
+}

@@ -1,0 +1,178 @@
+import type { CloudEvent } from '../../canonical/cloudevent.ts';
+import type { Bus } from '../../ports/bus.ts';
+import type { EnqueueOutcome, FlowInstance, JournalEntry, NewDeliveryItem, Storage, WaitCondition } from '../../ports/storage.ts';
+import { PermanentError } from '../errors.ts';
+import type { FlowContext, FlowDelivery, FlowEmit, FlowException, StepOptions } from './definition.ts';
+
+/** Thrown inside flow code to stop the run while the instance waits; never seen by flow code. */
+export class FlowSuspended {
+  constructor(readonly waiting: WaitCondition) {}
+}
+
+/** What a journaled wait stores: the event that ended it (or null on timeout) and its position. */
+export interface WaitResult {
+  seq: number | null;
+  event: CloudEvent | null;
+}
+
+export const TIMER_EVENT_TYPE = 'crossdock.timer';
+
+export interface FlowRunDependencies {
+  storage: Storage;
+  bus: Bus;
+  enqueue(items: readonly NewDeliveryItem[]): Promise<EnqueueOutcome[]>;
+  clock: () => number;
+  /** Runs a step body with in-process retries for transient failures (cockatiel policy). */
+  retryStep<T>(fn: () => Promise<T> | T): Promise<T>;
+}
+
+/** One execution (or replay) of a flow instance: the `FlowContext` its code sees. */
+export class FlowRun implements FlowContext {
+  readonly compensations: { step: string; undo: () => Promise<void> | void }[] = [];
+  private readonly journal: Map<string, JournalEntry>;
+  private readonly namesThisRun = new Set<string>();
+  version: number;
+
+  constructor(
+    readonly instance: FlowInstance,
+    private readonly deps: FlowRunDependencies,
+  ) {
+    this.journal = new Map(instance.journal.map((entry) => [entry.step, entry]));
+    this.version = instance.version;
+  }
+
+  get instanceId(): string {
+    return this.instance.id;
+  }
+  get flow(): string {
+    return this.instance.flow;
+  }
+  get key(): string {
+    return this.instance.key;
+  }
+  get correlationId(): string {
+    return this.instance.correlationId ?? this.instance.id;
+  }
+  get traceparent(): string | null {
+    return this.instance.traceparent;
+  }
+
+  async step<T>(name: string, fn: () => Promise<T> | T, options: StepOptions<T> = {}): Promise<T> {
+    this.claimName(name);
+    const recorded = this.journal.get(name);
+    if (recorded) {
+      const result = recorded.result as T;
+      if (options.compensate) this.compensations.push({ step: name, undo: () => options.compensate!(result) });
+      return result;
+    }
+    const result = await this.deps.retryStep(fn);
+    await this.record(name, result);
+    if (options.compensate) this.compensations.push({ step: name, undo: () => options.compensate!(result) });
+    return result;
+  }
+
+  deliver(name: string, item: FlowDelivery, options?: StepOptions<EnqueueOutcome>): Promise<EnqueueOutcome> {
+    return this.step(
+      name,
+      async () => {
+        const [outcome] = await this.deps.enqueue([
+          {
+            ...item,
+            idempotencyKey: item.idempotencyKey ?? `${this.instance.id}/${name}`,
+            correlationId: this.correlationId,
+            ...(this.traceparent !== null && { traceparent: this.traceparent }),
+            context: { businessKey: item.key, flow: this.instance.flow, ...item.context },
+          },
+        ]);
+        return outcome!;
+      },
+      options,
+    );
+  }
+
+  async emit(name: string, event: FlowEmit): Promise<void> {
+    await this.step(name, async () => {
+      const [result] = await this.deps.bus.publish([
+        {
+          specversion: '1.0',
+          // Derived from the instance and step, so a replay publishes a duplicate the log ignores.
+          id: `${this.instance.id}/${name}`,
+          source: `crossdock://flows/${this.instance.flow}`,
+          type: event.type,
+          subject: event.subject,
+          time: new Date(this.deps.clock()).toISOString(),
+          datacontenttype: 'application/json',
+          ...(event.dataschema !== undefined && { dataschema: event.dataschema }),
+          data: event.data,
+          correlationid: this.correlationId,
+          ...(this.traceparent !== null && { traceparent: this.traceparent }),
+        },
+      ]);
+      return { seq: result!.seq };
+    });
+  }
+
+  async waitForEvent(name: string, options: { type: string; key?: string; timeoutMs?: number }): Promise<CloudEvent | null> {
+    this.claimName(name);
+    const recorded = this.journal.get(name);
+    if (recorded) return (recorded.result as WaitResult).event;
+    const key = options.key ?? this.instance.key;
+    // The event may already be in the log (it arrived while this instance was parked).
+    const early = await this.deps.bus.find({ subject: key, type: options.type, afterSeq: this.lastSeenSeq(), limit: 1 });
+    if (early[0]) {
+      const result: WaitResult = { seq: early[0].seq, event: early[0].event };
+      await this.record(name, result);
+      return result.event;
+    }
+    const deadline = options.timeoutMs === undefined ? null : this.deps.clock() + options.timeoutMs;
+    throw new FlowSuspended({ step: name, eventType: options.type, key, deadline });
+  }
+
+  async sleep(name: string, ms: number): Promise<void> {
+    this.claimName(name);
+    if (this.journal.has(name)) return;
+    throw new FlowSuspended({ step: name, eventType: TIMER_EVENT_TYPE, key: this.instance.id, deadline: this.deps.clock() + ms });
+  }
+
+  async raise(name: string, exception: FlowException): Promise<void> {
+    await this.step(name, async () => {
+      const id = await this.deps.storage.deadLetters.add({
+        kind: 'flow',
+        target: this.instance.flow,
+        key: this.instance.key,
+        ref: this.instance.id,
+        error: { type: 'FlowException', message: exception.message, code: exception.code, retryable: false },
+        context: { businessKey: this.instance.key, ...exception.context },
+        correlationId: this.correlationId,
+        createdAt: this.deps.clock(),
+      });
+      return { deadLetterId: id };
+    });
+  }
+
+  /** Journals a step result; the run's version moves on with it. */
+  async record(step: string, result: unknown): Promise<void> {
+    const entry: JournalEntry = { step, result: result === undefined ? null : result, at: this.deps.clock() };
+    this.version = await this.deps.storage.flows.appendJournal(this.instance.id, entry, this.version);
+    this.journal.set(step, entry);
+  }
+
+  private claimName(name: string): void {
+    if (this.namesThisRun.has(name)) {
+      throw new PermanentError(`flow ${this.instance.flow} uses the step name "${name}" twice; step names must be unique`, {
+        code: 'DUPLICATE_STEP_NAME',
+        field: name,
+      });
+    }
+    this.namesThisRun.add(name);
+  }
+
+  private lastSeenSeq(): number {
+    let seq = (this.instance.input as { seq?: number } | null)?.seq ?? 0;
+    for (const entry of this.journal.values()) {
+      const wait = entry.result as Partial<WaitResult> | null;
+      if (wait && typeof wait === 'object' && typeof wait.seq === 'number' && wait.seq > seq) seq = wait.seq;
+    }
+    return seq;
+  }
+}
