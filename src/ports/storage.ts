@@ -267,8 +267,8 @@ export interface FlowStore {
   appendJournal(id: string, entry: JournalEntry, version: number): Promise<number>;
   /** Sets status / waiting / error; returns the new version, or throws on a version conflict. */
   update(id: string, patch: Partial<Pick<FlowInstance, 'status' | 'waiting' | 'error' | 'input'>>, version: number, now: number): Promise<number>;
-  /** Waiting instances whose condition matches an event type and key. */
-  findWaiting(eventType: string, key: string): Promise<FlowInstance[]>;
+  /** Waiting instances whose condition matches an event type and one of the keys. */
+  findWaiting(eventType: string, keys: readonly string[]): Promise<FlowInstance[]>;
   list(query: { status?: FlowStatus; flow?: string; key?: string; correlationId?: string; limit?: number }): Promise<FlowInstance[]>;
   /** Instances still `running` (a crash interrupted them), to resume on start. */
   unfinished(limit: number): Promise<FlowInstance[]>;

@@ -68,8 +68,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
   private readonly coalesce: Statement;
   private readonly insert: Statement;
   private readonly claimable: Statement;
-  private readonly markInFlight: Statement;
   private readonly delivered: Statement;
+  private readonly insertCommand: Statement;
   private readonly pendingAgain: Statement;
   private readonly released: Statement;
   private readonly dead: Statement;
@@ -100,21 +100,27 @@ export class SqliteDeliveryStore implements DeliveryStore {
     );
     // The head of each key: ready now, and no older unfinished item of the same key exists.
     this.claimable = db.prepare(
-      `SELECT d.* FROM delivery d
+      `UPDATE delivery SET status = 'in_flight', lease_until = @leaseUntil, attempts = attempts + 1
+       WHERE id IN (SELECT d.id FROM delivery d
        WHERE d.target = @target AND d.${UNFINISHED}
          AND (d.status = 'pending' OR d.lease_until < @now)
          AND d.available_at <= @now
          AND NOT EXISTS (
            SELECT 1 FROM delivery e
            WHERE e.target = d.target AND e.key = d.key AND e.id < d.id AND e.${UNFINISHED})
-       ORDER BY d.id LIMIT @limit`,
-    );
-    this.markInFlight = db.prepare(
-      `UPDATE delivery SET status = 'in_flight', lease_until = ?, attempts = attempts + 1 WHERE id = ?`,
+       ORDER BY d.id LIMIT @limit)
+       RETURNING *`,
     );
     this.delivered = db.prepare(
       `UPDATE delivery SET status = 'delivered', delivered_at = ?, external_id = ?, lease_until = NULL
        WHERE id = ? AND status = 'in_flight'`,
+    );
+    // Commands are never coalesced: insert first and look for the duplicate only on conflict.
+    this.insertCommand = db.prepare(
+      `INSERT INTO delivery (target, kind, key, operation, payload, idempotency_key, version, context,
+         correlation_id, traceparent, status, attempts, enqueued_at, available_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+       ON CONFLICT (target, idempotency_key) DO NOTHING RETURNING id`,
     );
     this.pendingAgain = db.prepare(
       `UPDATE delivery SET status = 'pending', available_at = ?, last_error = ?, lease_until = NULL
@@ -140,6 +146,25 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   private enqueueOne(item: NewDeliveryItem, now: number): EnqueueOutcome {
+    if (item.kind === 'command') {
+      const inserted = this.insertCommand.get(
+        item.target,
+        item.kind,
+        item.key,
+        item.operation,
+        JSON.stringify(item.payload ?? null),
+        item.idempotencyKey,
+        item.version ?? null,
+        JSON.stringify(item.context ?? {}),
+        item.correlationId ?? null,
+        item.traceparent ?? null,
+        now,
+        item.availableAt ?? now,
+      ) as { id: number } | undefined;
+      if (inserted) return { outcome: 'enqueued', id: inserted.id };
+      const existing = this.byIdempotencyKey.get(item.target, item.idempotencyKey) as { id: number };
+      return { outcome: 'duplicate', id: existing.id };
+    }
     const duplicate = this.byIdempotencyKey.get(item.target, item.idempotencyKey) as { id: number } | undefined;
     if (duplicate) return { outcome: 'duplicate', id: duplicate.id };
 
@@ -190,12 +215,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   claim(target: string, options: ClaimOptions): Promise<DeliveryItem[]> {
     return this.writer.write(() => {
-      const rows = this.claimable.all({ target, now: options.now, limit: options.limit }) as DeliveryRow[];
-      const leaseUntil = options.now + options.leaseMs;
-      return rows.map((row) => {
-        this.markInFlight.run(leaseUntil, row.id);
-        return toDeliveryItem({ ...row, status: 'in_flight', attempts: row.attempts + 1 });
-      });
+      const rows = this.claimable.all({
+        target,
+        now: options.now,
+        limit: options.limit,
+        leaseUntil: options.now + options.leaseMs,
+      }) as DeliveryRow[];
+      // RETURNING yields rows in no promised order; claims are handed out oldest first.
+      return rows.sort((a, b) => a.id - b.id).map(toDeliveryItem);
     });
   }
 

@@ -30,24 +30,17 @@ interface FlowRow {
   correlation_id: string | null;
   traceparent: string | null;
   error: string | null;
+  journal: string;
   created_at: number;
   updated_at: number;
   version: number;
 }
 
-interface JournalRow {
-  step: string;
-  result: string | null;
-  error: string | null;
-  at: number;
-}
-
 export class SqliteFlowStore implements FlowStore {
   private readonly insert: Statement;
   private readonly byId: Statement;
-  private readonly journalOf: Statement;
-  private readonly bump: Statement;
   private readonly addJournal: Statement;
+  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly db: Database,
@@ -58,11 +51,9 @@ export class SqliteFlowStore implements FlowStore {
        VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
     );
     this.byId = db.prepare('SELECT * FROM flows WHERE id = ?');
-    this.journalOf = db.prepare('SELECT step, result, error, at FROM flow_journal WHERE flow_id = ? ORDER BY position');
-    this.bump = db.prepare('UPDATE flows SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?');
     this.addJournal = db.prepare(
-      `INSERT INTO flow_journal (flow_id, position, step, result, error, at)
-       VALUES (?, (SELECT count(*) FROM flow_journal WHERE flow_id = ?), ?, ?, ?, ?)`,
+      `UPDATE flows SET journal = json_insert(journal, '$[#]', json(?)), version = version + 1, updated_at = ?
+       WHERE id = ? AND version = ?`,
     );
   }
 
@@ -89,15 +80,8 @@ export class SqliteFlowStore implements FlowStore {
 
   appendJournal(id: string, entry: JournalEntry, version: number): Promise<number> {
     return this.writer.write(() => {
-      if (this.bump.run(entry.at, id, version).changes !== 1) throw new FlowVersionConflict(id, version);
-      this.addJournal.run(
-        id,
-        id,
-        entry.step,
-        entry.result === undefined ? null : JSON.stringify(entry.result),
-        entry.error ? JSON.stringify(entry.error) : null,
-        entry.at,
-      );
+      const changed = this.addJournal.run(JSON.stringify(entry), entry.at, id, version).changes;
+      if (changed !== 1) throw new FlowVersionConflict(id, version);
       return version + 1;
     });
   }
@@ -128,18 +112,24 @@ export class SqliteFlowStore implements FlowStore {
       sets.push('input = @input');
       params.input = JSON.stringify(patch.input);
     }
-    const statement = this.db.prepare(`UPDATE flows SET ${sets.join(', ')} WHERE id = @id AND version = @version`);
+    const statement = this.prepared(`UPDATE flows SET ${sets.join(', ')} WHERE id = @id AND version = @version`);
     return this.writer.write(() => {
       if (statement.run(params).changes !== 1) throw new FlowVersionConflict(id, version);
       return version + 1;
     });
   }
 
-  async findWaiting(eventType: string, key: string): Promise<FlowInstance[]> {
-    const rows = this.db
-      .prepare(`SELECT * FROM flows WHERE status = 'waiting' AND wait_type = ? AND wait_key = ?`)
-      .all(eventType, key) as FlowRow[];
-    return rows.map((row) => this.toInstance(row));
+  async findWaiting(eventType: string, keys: readonly string[]): Promise<FlowInstance[]> {
+    const found: FlowInstance[] = [];
+    // Bound the statement's parameter count; each chunk is one indexed lookup per key.
+    for (let from = 0; from < keys.length; from += 200) {
+      const chunk = keys.slice(from, from + 200);
+      const rows = this.prepared(
+        `SELECT * FROM flows WHERE status = 'waiting' AND wait_type = ? AND wait_key IN (${chunk.map(() => '?').join(', ')})`,
+      ).all(eventType, ...chunk) as FlowRow[];
+      for (const row of rows) found.push(this.toInstance(row));
+    }
+    return found;
   }
 
   async list(query: Parameters<FlowStore['list']>[0]): Promise<FlowInstance[]> {
@@ -164,21 +154,21 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async unfinished(limit: number): Promise<FlowInstance[]> {
-    const rows = this.db
-      .prepare(`SELECT * FROM flows WHERE status = 'running' ORDER BY updated_at LIMIT ?`)
-      .all(limit) as FlowRow[];
+    const rows = this.prepared(`SELECT * FROM flows WHERE status = 'running' ORDER BY updated_at LIMIT ?`).all(limit) as FlowRow[];
     return rows.map((row) => this.toInstance(row));
   }
 
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private toInstance(row: FlowRow): FlowInstance {
-    const journal = (this.journalOf.all(row.id) as JournalRow[]).map(
-      (entry): JournalEntry => ({
-        step: entry.step,
-        ...(entry.result !== null && { result: JSON.parse(entry.result) as unknown }),
-        ...(entry.error !== null && { error: JSON.parse(entry.error) as SerializedFailure }),
-        at: entry.at,
-      }),
-    );
+    const journal = JSON.parse(row.journal) as JournalEntry[];
     return {
       id: row.id,
       flow: row.flow,

@@ -49,8 +49,9 @@ export const migrations: readonly string[] = [
   -- Only unfinished items are indexed for claiming: a million delivered rows cost nothing here.
   CREATE INDEX delivery_unfinished ON delivery (target, id) WHERE status IN ('pending', 'in_flight');
   CREATE INDEX delivery_unfinished_key ON delivery (target, key, id) WHERE status IN ('pending', 'in_flight');
+  -- Traces start from the event log (indexed by correlation id) and follow business keys, so
+  -- the queue itself is indexed by key only: every index here is paid on every enqueue.
   CREATE INDEX delivery_key ON delivery (key);
-  CREATE INDEX delivery_correlation ON delivery (correlation_id);
   CREATE INDEX delivery_delivered ON delivery (delivered_at) WHERE status = 'delivered';
 
   -- Newest version seen per state key, so an older update arriving late is dropped.
@@ -100,6 +101,8 @@ export const migrations: readonly string[] = [
     correlation_id TEXT,
     traceparent TEXT,
     error TEXT,
+    -- The journal as a JSON array: one statement appends a step (json_insert '$[#]').
+    journal TEXT NOT NULL DEFAULT '[]',
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     version INTEGER NOT NULL
@@ -107,17 +110,6 @@ export const migrations: readonly string[] = [
   CREATE INDEX flows_waiting ON flows (wait_type, wait_key) WHERE status = 'waiting';
   CREATE INDEX flows_status ON flows (status, updated_at);
   CREATE INDEX flows_key ON flows (key);
-  CREATE INDEX flows_correlation ON flows (correlation_id);
-
-  CREATE TABLE flow_journal (
-    flow_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    step TEXT NOT NULL,
-    result TEXT,
-    error TEXT,
-    at INTEGER NOT NULL,
-    PRIMARY KEY (flow_id, position)
-  ) WITHOUT ROWID;
 
   CREATE TABLE timers (
     id TEXT PRIMARY KEY,

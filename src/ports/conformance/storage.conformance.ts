@@ -203,8 +203,9 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
           1,
           now,
         );
-        expect((await flows.findWaiting('retail.order.booked.v1', 'SO-1')).map((flow) => flow.id)).toEqual(['f2']);
-        expect(await flows.findWaiting('retail.order.booked.v1', 'SO-2')).toEqual([]);
+        expect((await flows.findWaiting('retail.order.booked.v1', ['SO-0', 'SO-1'])).map((flow) => flow.id)).toEqual(['f2']);
+        expect(await flows.findWaiting('retail.order.booked.v1', ['SO-2'])).toEqual([]);
+        expect(await flows.findWaiting('retail.order.shipped.v1', ['SO-1'])).toEqual([]);
         expect(await flows.unfinished(10)).toEqual([]);
       });
 

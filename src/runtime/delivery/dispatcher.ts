@@ -171,7 +171,8 @@ export class TargetDispatcher {
       const finishedAt = clock();
       await store.markDelivered(delivered, finishedAt);
       if (delivered.length > 0) {
-        events.emit('delivered', { target: target.name, items: items.filter((item) => delivered.some((d) => d.id === item.id)), latencyMs: finishedAt - startedAt });
+        const deliveredIds = new Set(delivered.map((entry) => entry.id));
+        events.emit('delivered', { target: target.name, items: items.filter((item) => deliveredIds.has(item.id)), latencyMs: finishedAt - startedAt });
       }
       for (const [item, error] of failed) await this.fail(item, error);
     } catch (error) {

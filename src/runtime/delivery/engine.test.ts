@@ -48,7 +48,9 @@ describe('DeliveryEngine', () => {
     expect(target.itemsReceived).toBe(450);
     expect(target.requests.length).toBe(3);
     expect(target.maxInFlight).toBeLessThanOrEqual(2);
-    expect((await adapters.storage.delivery.stats('erp'))[0]).toMatchObject({ delivered: 450, pending: 0 });
+    // The target has the effects before the hub records the outcome: wait for the bookkeeping.
+    await eventually(async () => (await adapters.storage.delivery.stats('erp'))[0]?.delivered === 450, 'outcomes recorded');
+    expect((await adapters.storage.delivery.stats('erp'))[0]).toMatchObject({ pending: 0, inFlight: 0, dead: 0 });
   });
 
   it('dead-letters permanently failed items individually with their business context; the rest land', async () => {

@@ -5,7 +5,7 @@ import type { Bus, LoggedEvent, Subscription } from '../../ports/bus.ts';
 import type { EnqueueOutcome, FlowInstance, NewDeliveryItem, Storage } from '../../ports/storage.ts';
 import { isRetryable, toSerializedFailure } from '../errors.ts';
 import type { FlowDefinition } from './definition.ts';
-import { FlowRun, FlowSuspended, type WaitResult } from './run.ts';
+import { FlowRun, FlowSuspended, lastSeenSeq, type WaitResult } from './run.ts';
 
 export interface FlowEngineOptions {
   bus: Bus;
@@ -96,34 +96,62 @@ export class FlowEngine {
       const key = entry.event.subject ?? `${entry.event.source}/${entry.event.id}`;
       byKey.set(key, [...(byKey.get(key) ?? []), entry]);
     }
+    const waiting = await this.waitingFor(batch);
     await Promise.all(
       [...byKey.values()].map(async (entries) => {
-        for (const entry of entries) await this.handleEvent(entry);
+        for (const entry of entries) await this.handleEvent(entry, waiting.get(waitKey(entry.event.type, entry.event.subject)) ?? []);
       }),
     );
   }
 
-  private async handleEvent(entry: LoggedEvent): Promise<void> {
+  /**
+   * Instances waiting for any event of the batch, found with one query per event type rather than
+   * one per event. An instance that starts waiting during the batch finds its event in the log
+   * by itself (see `FlowRun.waitForEvent`).
+   */
+  private async waitingFor(batch: readonly LoggedEvent[]): Promise<Map<string, string[]>> {
+    const subjectsByType = new Map<string, Set<string>>();
+    for (const { event } of batch) {
+      if (event.subject === undefined) continue;
+      const subjects = subjectsByType.get(event.type) ?? new Set<string>();
+      subjects.add(event.subject);
+      subjectsByType.set(event.type, subjects);
+    }
+    const waiting = new Map<string, string[]>();
+    for (const [type, subjects] of subjectsByType) {
+      for (const instance of await this.options.storage.flows.findWaiting(type, [...subjects])) {
+        const key = waitKey(type, instance.waiting!.key);
+        waiting.set(key, [...(waiting.get(key) ?? []), instance.id]);
+      }
+    }
+    return waiting;
+  }
+
+  private async handleEvent(entry: LoggedEvent, waitingIds: readonly string[]): Promise<void> {
     const { event, seq } = entry;
     for (const definition of this.startersByType.get(event.type) ?? []) {
       const id = definition.instanceId?.(event) ?? `${definition.name}:${event.source}:${event.id}`;
       await this.withLock(id, async () => {
-        await this.options.storage.flows.create({
+        const now = this.clock();
+        const fresh = {
           id,
           flow: definition.name,
           key: definition.key?.(event) ?? event.subject ?? event.id,
           input: { event, seq } satisfies FlowInput,
           correlationId: typeof event.correlationid === 'string' ? event.correlationid : event.id,
           traceparent: typeof event.traceparent === 'string' ? event.traceparent : null,
-          createdAt: this.clock(),
-        });
+          createdAt: now,
+        };
+        const created = await this.options.storage.flows.create(fresh);
         // Created now, or created before a crash and redelivered: either way run what is left.
-        await this.execute(id);
+        await this.execute(
+          id,
+          created ? { ...fresh, status: 'running', journal: [], waiting: null, error: null, updatedAt: now, version: 1 } : undefined,
+        );
       });
     }
-    if (event.subject === undefined) return;
-    for (const waiting of await this.options.storage.flows.findWaiting(event.type, event.subject)) {
-      await this.withLock(waiting.id, () => this.completeWait(waiting.id, { seq, event }));
+    for (const id of waitingIds) {
+      await this.withLock(id, () => this.completeWait(id, { seq, event }));
     }
   }
 
@@ -133,6 +161,11 @@ export class FlowEngine {
     const instance = await flows.get(id);
     if (!instance || instance.status !== 'waiting' || !instance.waiting) return;
     if (step !== undefined && instance.waiting.step !== step) return;
+    if (result.event !== null) {
+      if (instance.waiting.eventType !== result.event.type || instance.waiting.key !== result.event.subject) return;
+      // Already consumed by an earlier wait of this instance (found in the log by itself).
+      if (result.seq !== null && result.seq <= lastSeenSeq(instance)) return;
+    }
     const waitStep = instance.waiting.step;
     const now = this.clock();
     const version = await flows.appendJournal(id, { step: waitStep, result, at: now }, instance.version);
@@ -141,8 +174,8 @@ export class FlowEngine {
     await this.execute(id);
   }
 
-  private async execute(id: string): Promise<void> {
-    const instance = await this.options.storage.flows.get(id);
+  private async execute(id: string, known?: FlowInstance): Promise<void> {
+    const instance = known ?? (await this.options.storage.flows.get(id));
     if (!instance || instance.status !== 'running') return;
     const definition = this.definitions.get(instance.flow);
     if (!definition) return; // A flow removed from the configuration: left for an operator.
@@ -250,6 +283,10 @@ export class FlowEngine {
       };
     });
   }
+}
+
+function waitKey(type: string, subject: string | undefined): string {
+  return `${type}\u0000${subject ?? ''}`;
 }
 
 function timerId(instanceId: string, step: string): string {

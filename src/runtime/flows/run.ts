@@ -118,7 +118,7 @@ export class FlowRun implements FlowContext {
     if (recorded) return (recorded.result as WaitResult).event;
     const key = options.key ?? this.instance.key;
     // The event may already be in the log (it arrived while this instance was parked).
-    const early = await this.deps.bus.find({ subject: key, type: options.type, afterSeq: this.lastSeenSeq(), limit: 1 });
+    const early = await this.deps.bus.find({ subject: key, type: options.type, afterSeq: lastSeenSeq(this.instance, this.journal.values()), limit: 1 });
     if (early[0]) {
       const result: WaitResult = { seq: early[0].seq, event: early[0].event };
       await this.record(name, result);
@@ -166,13 +166,17 @@ export class FlowRun implements FlowContext {
     }
     this.namesThisRun.add(name);
   }
+}
 
-  private lastSeenSeq(): number {
-    let seq = (this.instance.input as { seq?: number } | null)?.seq ?? 0;
-    for (const entry of this.journal.values()) {
-      const wait = entry.result as Partial<WaitResult> | null;
-      if (wait && typeof wait === 'object' && typeof wait.seq === 'number' && wait.seq > seq) seq = wait.seq;
-    }
-    return seq;
+/**
+ * The log position up to which an instance has seen events: its trigger, and every event a
+ * wait of it consumed. A wait only takes events after it, so one event never ends two waits.
+ */
+export function lastSeenSeq(instance: FlowInstance, journal: Iterable<JournalEntry> = instance.journal): number {
+  let seq = (instance.input as { seq?: number } | null)?.seq ?? 0;
+  for (const entry of journal) {
+    const wait = entry.result as Partial<WaitResult> | null;
+    if (wait && typeof wait === 'object' && typeof wait.seq === 'number' && wait.seq > seq) seq = wait.seq;
   }
+  return seq;
 }

@@ -1,0 +1,22 @@
+/**
+ * `npm run bench` runs every benchmark group; `npm run bench -- --only core` runs one;
+ * `--quick` uses smaller sizes (a smoke run, not the published figures).
+ * Each figure is printed as one JSON line: {"name","value","unit",...}.
+ */
+import { parseArgs } from 'node:util';
+import { coreBench } from './core/index.ts';
+
+const groups: Record<string, (options: { quick: boolean }) => Promise<void>> = {
+  core: coreBench,
+};
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const selected = values.only ? values.only.split(',') : Object.keys(groups);
+for (const name of selected) {
+  const group = groups[name];
+  if (!group) {
+    process.stderr.write(`unknown benchmark group "${name}" (known: ${Object.keys(groups).join(', ')})\n`);
+    process.exit(2);
+  }
+  await group({ quick: values.quick });
+}

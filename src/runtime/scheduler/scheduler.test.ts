@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqlite, type EmbeddedAdapters } from '../../adapters/sqlite/index.ts';
+import { eventually } from '../../ports/conformance/harness.ts';
+import { Scheduler } from './scheduler.ts';
+
+describe('Scheduler', () => {
+  let adapters: EmbeddedAdapters;
+  const schedulers: Scheduler[] = [];
+
+  afterEach(async () => {
+    await Promise.all(schedulers.splice(0).map((scheduler) => scheduler.stop()));
+    await adapters?.close();
+  });
+
+  it('runs each due time exactly once across two workers sharing the store', async () => {
+    adapters = await openSqlite({ path: ':memory:' });
+    const runs: { owner: string; dueAt: number }[] = [];
+    for (const owner of ['worker-a', 'worker-b']) {
+      const scheduler = new Scheduler({
+        store: adapters.storage.schedules,
+        owner,
+        maxSleepMs: 5,
+        jobs: [{ name: 'poll-netsuite', everyMs: 20, run: async ({ dueAt }) => void runs.push({ owner, dueAt }) }],
+      });
+      schedulers.push(scheduler);
+      scheduler.start();
+    }
+    await eventually(() => runs.length >= 6, 'six runs');
+    const dueTimes = runs.map((run) => run.dueAt);
+    expect(new Set(dueTimes).size).toBe(dueTimes.length);
+    for (const dueAt of dueTimes) expect(dueAt % 20).toBe(0);
+    const [state] = await adapters.storage.schedules.list();
+    expect(state).toMatchObject({ name: 'poll-netsuite', lastOutcome: 'ok' });
+  });
+
+  it('records a failed run and carries on with the next one', async () => {
+    adapters = await openSqlite({ path: ':memory:' });
+    let calls = 0;
+    const errors: string[] = [];
+    const scheduler = new Scheduler({
+      store: adapters.storage.schedules,
+      maxSleepMs: 5,
+      onError: (job, error) => errors.push(`${job}: ${(error as Error).message}`),
+      jobs: [
+        {
+          name: 'nightly-reconciliation',
+          everyMs: 10,
+          run: async () => {
+            calls++;
+            if (calls === 1) throw new Error('SuiteQL timeout');
+          },
+        },
+      ],
+    });
+    schedulers.push(scheduler);
+    scheduler.start();
+    await eventually(() => calls >= 2, 'a second run');
+    expect(errors).toEqual(['nightly-reconciliation: SuiteQL timeout']);
+  });
+
+  it('computes cron schedules in UTC and rejects a bad expression naming the job', async () => {
+    adapters = await openSqlite({ path: ':memory:' });
+    const clock = () => Date.parse('2026-11-27T01:59:00Z');
+    const scheduler = new Scheduler({
+      store: adapters.storage.schedules,
+      clock,
+      jobs: [{ name: 'black-friday-stock-snapshot', cron: '0 2 * * *', run: async () => {} }],
+    });
+    schedulers.push(scheduler);
+    scheduler.start();
+    expect(() => new Scheduler({ store: adapters.storage.schedules, jobs: [{ name: 'bad', cron: '61 * * * *', run: async () => {} }] })).toThrow(
+      /scheduled job "bad": invalid cron expression "61 \* \* \* \*"/,
+    );
+    await scheduler.stop();
+    // Nothing was due yet, so nothing was acquired.
+    expect(await adapters.storage.schedules.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,124 @@
+import { Cron } from 'croner';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { ScheduleStore } from '../../ports/storage.ts';
+
+export interface ScheduledJob {
+  /** Unique name; the schedule's state in storage is kept under it. */
+  name: string;
+  /** A cron expression (5 or 6 fields, evaluated in UTC unless `timezone` says otherwise). */
+  cron?: string;
+  /** Or a fixed interval. */
+  everyMs?: number;
+  timezone?: string;
+  run(context: { dueAt: number; signal: AbortSignal }): Promise<void>;
+}
+
+export interface SchedulerOptions {
+  store: ScheduleStore;
+  jobs: readonly ScheduledJob[];
+  /** This worker's name in the schedule table (who ran what). */
+  owner?: string;
+  clock?: () => number;
+  /** Longest sleep between checks; also how soon a new leader notices a due run. */
+  maxSleepMs?: number;
+  onError?(job: string, error: unknown): void;
+}
+
+/**
+ * Runs polling and batch jobs on cron expressions or intervals. Each due time is taken by
+ * exactly one worker through the store (the leader for that run), so the same schedule can run
+ * on many workers without running twice. A hub that was down for several periods catches up
+ * with one run, not one per missed period.
+ */
+export class Scheduler {
+  private readonly owner: string;
+  private readonly clock: () => number;
+  private readonly next = new Map<string, (after: number) => number | null>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.clock = options.clock ?? Date.now;
+    for (const job of options.jobs) {
+      if (this.next.has(job.name)) throw new Error(`scheduled job "${job.name}" is defined twice`);
+      this.next.set(job.name, nextDueFunction(job));
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { store, jobs } = this.options;
+    while (this.running) {
+      let earliest = Infinity;
+      for (const job of jobs) {
+        const now = this.clock();
+        const dueAt = (await store.nextDue(job.name)) ?? this.next.get(job.name)!(now - 1) ?? Infinity;
+        if (dueAt <= now && (await store.tryAcquire({ name: job.name, dueAt, owner: this.owner, now }))) {
+          await this.runJob(job, dueAt);
+          continue;
+        }
+        earliest = Math.min(earliest, dueAt);
+      }
+      if (!this.running) break;
+      const sleep = Math.min(this.options.maxSleepMs ?? 5_000, Math.max(0, earliest - this.clock()));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, sleep);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async runJob(job: ScheduledJob, dueAt: number): Promise<void> {
+    let outcome: 'ok' | 'failed' = 'ok';
+    let error: string | undefined;
+    try {
+      await job.run({ dueAt, signal: this.abort.signal });
+    } catch (caught) {
+      outcome = 'failed';
+      error = caught instanceof Error ? caught.message : String(caught);
+      this.options.onError?.(job.name, caught);
+    }
+    const now = this.clock();
+    // Next due after now (not after dueAt): missed periods collapse into this one run.
+    const nextDueAt = this.next.get(job.name)!(Math.max(now, dueAt));
+    await this.options.store.finish({ name: job.name, dueAt, nextDueAt, outcome, ...(error !== undefined && { error }), now });
+  }
+}
+
+function nextDueFunction(job: ScheduledJob): (after: number) => number | null {
+  if (job.cron !== undefined && job.everyMs !== undefined) {
+    throw new Error(`scheduled job "${job.name}": set either cron or everyMs, not both`);
+  }
+  if (job.everyMs !== undefined) {
+    if (!(job.everyMs > 0)) throw new Error(`scheduled job "${job.name}": everyMs must be a positive number of milliseconds`);
+    const every = job.everyMs;
+    return (after) => (Math.floor(after / every) + 1) * every;
+  }
+  if (job.cron === undefined) throw new Error(`scheduled job "${job.name}": set cron or everyMs`);
+  let cron: Cron;
+  try {
+    cron = new Cron(job.cron, { paused: true, timezone: job.timezone ?? 'UTC' });
+  } catch (error) {
+    throw new Error(`scheduled job "${job.name}": invalid cron expression "${job.cron}": ${(error as Error).message}`);
+  }
+  return (after) => cron.nextRun(new Date(after))?.getTime() ?? null;
+}
