@@ -17,6 +17,9 @@ export const relayFlow = defineFlow({
   },
 });
 
+/** The same relay as a stateless flow: no instance stored, effects keyed by the event. */
+export const statelessRelayFlow = defineFlow({ ...relayFlow, name: 'relay-stateless', durable: false });
+
 /** A target that accepts everything at once and tells the benchmark when items arrive. */
 export class NoopTarget implements DeliveryTarget {
   readonly name = 'noop';
@@ -52,14 +55,17 @@ export interface Pipeline {
 }
 
 /** A hub on a fresh SQLite file with the relay flow and the no-op target. */
-export async function openPipeline(target: DeliveryTarget & Partial<NoopTarget> = new NoopTarget()): Promise<Pipeline> {
+export async function openPipeline(
+  target: DeliveryTarget & Partial<NoopTarget> = new NoopTarget(),
+  options: { durable?: boolean } = {},
+): Promise<Pipeline> {
   const directory = mkdtempSync(join(tmpdir(), 'crossdock-bench-'));
   const adapters = await openSqlite({ path: join(directory, 'hub.sqlite') });
   const hub = new Hub({
     bus: adapters.bus,
     storage: adapters.storage,
     targets: [target],
-    flows: [relayFlow],
+    flows: [options.durable === false ? statelessRelayFlow : relayFlow],
     soleWorker: true,
     delivery: { idlePollMs: 50 },
   });

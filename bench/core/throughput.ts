@@ -39,8 +39,8 @@ export function rawSqliteRowsPerSecond(count: number): number {
 }
 
 /** Events per second from the first publish until the last delivery reached the target. */
-export async function endToEndEventsPerSecond(count: number): Promise<{ eventsPerSecond: number; seconds: number }> {
-  const pipeline = await openPipeline();
+export async function endToEndEventsPerSecond(count: number, options: { durable?: boolean } = {}): Promise<{ eventsPerSecond: number; seconds: number }> {
+  const pipeline = await openPipeline(undefined, options);
   try {
     await pipeline.hub.start();
     const started = performance.now();
@@ -65,6 +65,7 @@ export async function endToEndEventsPerSecond(count: number): Promise<{ eventsPe
 export async function throughputBench(options: { events: number }): Promise<void> {
   const raw = rawSqliteRowsPerSecond(options.events);
   const endToEnd = await endToEndEventsPerSecond(options.events);
+  const stateless = await endToEndEventsPerSecond(options.events, { durable: false });
   report({ name: 'core.raw_sqlite_rows_per_s', value: Math.round(raw), unit: 'rows/s', rows: options.events, batch: PUBLISH_BATCH });
   report({
     name: 'core.events_per_s',
@@ -74,5 +75,14 @@ export async function throughputBench(options: { events: number }): Promise<void
     seconds: round(endToEnd.seconds),
     path: 'bus.publish -> log -> flow (journaled) -> delivery queue -> no-op target',
   });
-  report({ name: 'core.ratio_to_raw', value: round(endToEnd.eventsPerSecond / raw, 3), unit: 'ratio' });
+  report({
+    name: 'core.events_per_s_stateless',
+    value: Math.round(stateless.eventsPerSecond),
+    unit: 'events/s',
+    events: options.events,
+    seconds: round(stateless.seconds),
+    path: 'bus.publish -> log -> stateless flow (durable: false) -> delivery queue -> no-op target',
+  });
+  report({ name: 'core.ratio_to_raw', value: round(endToEnd.eventsPerSecond / raw, 3), unit: 'ratio', flow: 'journaled' });
+  report({ name: 'core.ratio_to_raw_stateless', value: round(stateless.eventsPerSecond / raw, 3), unit: 'ratio', flow: 'stateless' });
 }

@@ -33,6 +33,12 @@ export interface FlowDefinition {
   /** The instance's business key. Default: the event subject. */
   key?(event: CloudEvent): string;
   run(ctx: FlowContext, event: CloudEvent): Promise<void>;
+  /**
+   * False for a one-pass mapping from an event to deliveries and events (inventory sync): no
+   * instance is stored and nothing is journaled; effects are keyed by the event so a redelivered
+   * event changes nothing. Such a flow cannot wait or sleep. Default true.
+   */
+  durable?: boolean;
   /** How often a step that fails transiently is tried before the instance is parked. Default 3. */
   stepAttempts?: number;
 }

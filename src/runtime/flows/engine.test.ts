@@ -253,4 +253,27 @@ describe('FlowEngine', () => {
     await eventually(async () => (await adapters.storage.flows.get('reminder:SO-8'))?.status === 'completed', 'woke after restart');
     expect((await adapters.bus.find({ type: 'retail.order.reminded.v1' })).map((entry) => entry.event.subject)).toEqual(['SO-8']);
   });
+
+  it('runs a stateless flow without storing an instance, keyed by the event so nothing happens twice', async () => {
+    await start([
+      defineFlow({
+        name: 'inventory-sync',
+        durable: false,
+        startsOn: ['retail.order.placed.v1'],
+        instanceId: (event) => `inventory-sync:${event.subject}`,
+        async run(ctx, event) {
+          const level = await ctx.step('map', () => ({ available: 3, order: event.id }));
+          await ctx.deliver('publish', { target: 'commerce', kind: 'state', key: ctx.key, operation: 'setLevel', payload: level, version: 1 });
+          if (event.id.endsWith('-wait')) await ctx.waitForEvent('never', { type: 'retail.order.booked.v1' });
+        },
+      }),
+    ]);
+    await adapters.bus.publish([placed('SKU-1@S1', 'e-1'), placed('SKU-1@S1', 'e-2'), placed('SKU-2@S1', 'e-3-wait')]);
+    await eventually(async () => (await adapters.storage.deadLetters.count({ kind: 'flow' })) === 1, 'refused wait recorded');
+    expect(await adapters.storage.flows.list({})).toEqual([]);
+    const items = await adapters.storage.delivery.find({ key: 'SKU-1@S1' });
+    expect(items.map((item) => [item.idempotencyKey, item.correlationId])).toEqual([['inventory-sync:SKU-1@S1/publish', 'corr-SKU-1@S1']]);
+    const [refused] = await adapters.storage.deadLetters.list({ kind: 'flow' });
+    expect(refused).toMatchObject({ key: 'SKU-2@S1', error: { code: 'STATELESS_FLOW' }, context: { stateless: true } });
+  });
 });

@@ -6,6 +6,7 @@ import type { EnqueueOutcome, FlowInstance, NewDeliveryItem, Storage } from '../
 import { isRetryable, toSerializedFailure } from '../errors.ts';
 import type { FlowDefinition } from './definition.ts';
 import { FlowRun, FlowSuspended, lastSeenSeq, type WaitResult } from './run.ts';
+import { StatelessRun } from './stateless-run.ts';
 
 export interface FlowEngineOptions {
   bus: Bus;
@@ -131,6 +132,10 @@ export class FlowEngine {
     const { event, seq } = entry;
     for (const definition of this.startersByType.get(event.type) ?? []) {
       const id = definition.instanceId?.(event) ?? `${definition.name}:${event.source}:${event.id}`;
+      if (definition.durable === false) {
+        await this.runStateless(definition, id, event);
+        continue;
+      }
       await this.withLock(id, async () => {
         const now = this.clock();
         const fresh = {
@@ -204,6 +209,40 @@ export class FlowEngine {
       if (error instanceof Error && error.name === 'FlowVersionConflict') return; // another runner moved on
       await this.fail(instance, run, error);
     }
+  }
+
+  private async runStateless(definition: FlowDefinition, id: string, event: CloudEvent): Promise<void> {
+    const key = definition.key?.(event) ?? event.subject ?? event.id;
+    const run = new StatelessRun(definition.name, id, key, event, {
+      bus: this.options.bus,
+      enqueue: this.options.enqueue,
+      clock: this.clock,
+      raise: (exception, origin) => this.recordStatelessFailure(origin, exception.code, exception.message, exception.context ?? {}),
+    });
+    try {
+      await this.retryStep(() => definition.run(run, event));
+      this.events.emit('completed', { id, flow: definition.name, key });
+    } catch (error) {
+      const failure = toSerializedFailure(error);
+      // Infrastructure trouble: fail the batch so the log hands it over again later.
+      if (failure.retryable) throw error;
+      // A redelivery would fail the same way: record it for an operator and move on.
+      await this.recordStatelessFailure(run, failure.code ?? failure.type, failure.message, { error: failure });
+      this.events.emit('failed', { id, flow: definition.name, key, error: failure, status: 'failed' });
+    }
+  }
+
+  private async recordStatelessFailure(run: StatelessRun, code: string, message: string, context: Record<string, unknown>): Promise<void> {
+    await this.options.storage.deadLetters.add({
+      kind: 'flow',
+      target: run.flow,
+      key: run.key,
+      ref: run.instanceId,
+      error: { type: 'FlowException', message, code, retryable: false },
+      context: { businessKey: run.key, flow: run.flow, stateless: true, ...context },
+      correlationId: run.correlationId,
+      createdAt: this.clock(),
+    });
   }
 
   private async fail(instance: FlowInstance, run: FlowRun, error: unknown): Promise<void> {

@@ -1,0 +1,81 @@
+import type { CloudEvent } from '../../canonical/cloudevent.ts';
+import type { Bus } from '../../ports/bus.ts';
+import type { EnqueueOutcome, NewDeliveryItem } from '../../ports/storage.ts';
+import { PermanentError } from '../errors.ts';
+import type { FlowContext, FlowDelivery, FlowEmit, FlowException, StepOptions } from './definition.ts';
+
+/**
+ * The context of a stateless flow (`durable: false`): a one-pass mapping from an event to
+ * deliveries and events, such as inventory sync. Nothing is journaled; the event log's
+ * redelivery is the retry, and every effect is keyed by the event, so running it twice after a
+ * crash enqueues and emits nothing twice. Waiting and sleeping need state, so they are refused.
+ */
+export class StatelessRun implements FlowContext {
+  readonly traceparent: string | null;
+  readonly correlationId: string;
+
+  constructor(
+    readonly flow: string,
+    readonly instanceId: string,
+    readonly key: string,
+    event: CloudEvent,
+    private readonly deps: { bus: Bus; enqueue(items: readonly NewDeliveryItem[]): Promise<EnqueueOutcome[]>; clock: () => number; raise(exception: FlowException, run: StatelessRun): Promise<void> },
+  ) {
+    this.correlationId = typeof event.correlationid === 'string' ? event.correlationid : event.id;
+    this.traceparent = typeof event.traceparent === 'string' ? event.traceparent : null;
+  }
+
+  async step<T>(_name: string, fn: () => Promise<T> | T, _options?: StepOptions<T>): Promise<T> {
+    return fn();
+  }
+
+  async deliver(name: string, item: FlowDelivery): Promise<EnqueueOutcome> {
+    const [outcome] = await this.deps.enqueue([
+      {
+        ...item,
+        idempotencyKey: item.idempotencyKey ?? `${this.instanceId}/${name}`,
+        correlationId: this.correlationId,
+        ...(this.traceparent !== null && { traceparent: this.traceparent }),
+        context: { businessKey: item.key, flow: this.flow, ...item.context },
+      },
+    ]);
+    return outcome!;
+  }
+
+  async emit(name: string, event: FlowEmit): Promise<void> {
+    await this.deps.bus.publish([
+      {
+        specversion: '1.0',
+        id: `${this.instanceId}/${name}`,
+        source: `crossdock://flows/${this.flow}`,
+        type: event.type,
+        subject: event.subject,
+        time: new Date(this.deps.clock()).toISOString(),
+        datacontenttype: 'application/json',
+        ...(event.dataschema !== undefined && { dataschema: event.dataschema }),
+        data: event.data,
+        correlationid: this.correlationId,
+        ...(this.traceparent !== null && { traceparent: this.traceparent }),
+      },
+    ]);
+  }
+
+  waitForEvent(name: string): Promise<CloudEvent | null> {
+    return Promise.reject(this.needsState('waitForEvent', name));
+  }
+
+  sleep(name: string): Promise<void> {
+    return Promise.reject(this.needsState('sleep', name));
+  }
+
+  raise(_name: string, exception: FlowException): Promise<void> {
+    return this.deps.raise(exception, this);
+  }
+
+  private needsState(what: string, name: string): PermanentError {
+    return new PermanentError(`flow ${this.flow} is stateless (durable: false) and cannot ${what} ("${name}"); make it durable`, {
+      code: 'STATELESS_FLOW',
+      field: name,
+    });
+  }
+}
