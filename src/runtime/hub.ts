@@ -20,7 +20,14 @@ export interface HubOptions {
   delivery?: Omit<Partial<DeliveryEngineOptions>, 'storage' | 'targets'>;
   flowOptions?: Omit<Partial<FlowEngineOptions>, 'bus' | 'storage' | 'enqueue' | 'flows'>;
   onSchedulerError?(job: string, error: unknown): void;
+  /**
+   * How long delivered items stay queryable (for traces) before a scheduled job prunes them.
+   * Dead, pending and in-flight items are never pruned. Default 7 days.
+   */
+  deliveredRetentionMs?: number;
 }
+
+export const DEFAULT_DELIVERED_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The runtime assembled: event log consumers running flows, delivery queues per target, and
@@ -45,9 +52,17 @@ export class Hub {
       enqueue: (items) => this.delivery.enqueue(items),
       flows: options.flows,
     });
+    const retention = options.deliveredRetentionMs ?? DEFAULT_DELIVERED_RETENTION_MS;
+    const pruneDelivered: ScheduledJob = {
+      name: 'crossdock.prune-delivered',
+      cron: '17 * * * *',
+      run: async () => {
+        await options.storage.delivery.prune(Date.now() - retention);
+      },
+    };
     this.scheduler = new Scheduler({
       store: options.storage.schedules,
-      jobs: options.jobs ?? [],
+      jobs: [pruneDelivered, ...(options.jobs ?? [])],
       ...(options.onSchedulerError && { onError: options.onSchedulerError }),
     });
   }

@@ -26,6 +26,7 @@ export function applyPragmas(db: Database.Database, durability: SqliteDurability
   db.pragma('temp_store = MEMORY');
   // 64 MiB of page cache: the hot B-tree pages of the queues stay in memory between commits.
   db.pragma('cache_size = -65536');
+  db.pragma('wal_autocheckpoint = 10000');
 }
 
 export function openDatabase(options: SqliteDatabaseOptions): Database.Database {
