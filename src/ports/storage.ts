@@ -16,6 +16,7 @@ export interface Storage {
   readonly xrefs: XrefStore;
   readonly schedules: ScheduleStore;
   readonly audit: AuditStore;
+  readonly watermarks: WatermarkStore;
   close(): Promise<void>;
 }
 
@@ -104,7 +105,8 @@ export interface DeliveryStore {
   enqueue(items: readonly NewDeliveryItem[]): Promise<EnqueueOutcome[]>;
   /**
    * Takes up to `limit` ready items of a target, at most one per key and only the oldest
-   * unfinished item of each key, so a key is never delivered out of order.
+   * unfinished item of each key, so a key is never delivered out of order. All items of a
+   * claim share one operation (that of the oldest ready item), so a claim is one request.
    */
   claim(target: string, options: ClaimOptions): Promise<DeliveryItem[]>;
   markDelivered(results: readonly { id: number; externalId?: string | undefined }[], now: number): Promise<void>;
@@ -329,6 +331,19 @@ export interface XrefStore {
   hubId(options: { entity: string; system: string; externalId: string }): Promise<string | undefined>;
   /** Every system id known for a hub id. */
   all(options: { entity: string; hubId: string }): Promise<CrossReference[]>;
+}
+
+// ── watermarks ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * Where a delta poller has read up to (e.g. a SystemModstamp and the last record id). It is
+ * saved after the events read are in the log, so a crash re-reads a little, and the log's
+ * deduplication by event id turns that into no re-emission.
+ */
+export interface WatermarkStore {
+  get(name: string): Promise<string | undefined>;
+  /** Saves a new watermark; refuses to move it when `expected` is not the current one. */
+  advance(options: { name: string; value: string; expected: string | undefined; now: number }): Promise<boolean>;
 }
 
 // ── schedules ────────────────────────────────────────────────────────────────────────────

@@ -68,6 +68,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   private readonly coalesce: Statement;
   private readonly insert: Statement;
   private readonly claimable: Statement;
+  private readonly oldestReadyOperation: Statement;
   private readonly delivered: Statement;
   private readonly insertCommand: Statement;
   private readonly pendingAgain: Statement;
@@ -99,16 +100,19 @@ export class SqliteDeliveryStore implements DeliveryStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
     );
     // The head of each key: ready now, and no older unfinished item of the same key exists.
-    this.claimable = db.prepare(
-      `UPDATE delivery SET status = 'in_flight', lease_until = @leaseUntil, attempts = attempts + 1
-       WHERE id IN (SELECT d.id FROM delivery d
-       WHERE d.target = @target AND d.${UNFINISHED}
+    // A ready item: due, not held by a live claim, and the oldest unfinished item of its key.
+    const ready = `d.target = @target AND d.${UNFINISHED}
          AND (d.status = 'pending' OR d.lease_until < @now)
          AND d.available_at <= @now
          AND NOT EXISTS (
            SELECT 1 FROM delivery e
-           WHERE e.target = d.target AND e.key = d.key AND e.id < d.id AND e.${UNFINISHED})
-       ORDER BY d.id LIMIT @limit)
+           WHERE e.target = d.target AND e.key = d.key AND e.id < d.id AND e.${UNFINISHED})`;
+    this.oldestReadyOperation = db.prepare(`SELECT d.operation FROM delivery d WHERE ${ready} ORDER BY d.id LIMIT 1`);
+    // One request carries one operation (an sObject Collections upsert of one object type, one
+    // inventorySetQuantities call), so a claim takes ready items of the oldest ready item's operation.
+    this.claimable = db.prepare(
+      `UPDATE delivery SET status = 'in_flight', lease_until = @leaseUntil, attempts = attempts + 1
+       WHERE id IN (SELECT d.id FROM delivery d WHERE ${ready} AND d.operation = @operation ORDER BY d.id LIMIT @limit)
        RETURNING *`,
     );
     this.delivered = db.prepare(
@@ -215,11 +219,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   claim(target: string, options: ClaimOptions): Promise<DeliveryItem[]> {
     return this.writer.write(() => {
+      const oldest = this.oldestReadyOperation.get({ target, now: options.now }) as { operation: string } | undefined;
+      if (!oldest) return [];
       const rows = this.claimable.all({
         target,
         now: options.now,
         limit: options.limit,
         leaseUntil: options.now + options.leaseMs,
+        operation: oldest.operation,
       }) as DeliveryRow[];
       // RETURNING yields rows in no promised order; claims are handed out oldest first.
       return rows.sort((a, b) => a.id - b.id).map(toDeliveryItem);

@@ -6,7 +6,7 @@ import { SqliteDeliveryStore } from './delivery-store.ts';
 import { SqliteFlowStore, SqliteTimerStore } from './flow-store.ts';
 import { GroupCommitWriter } from './group-commit.ts';
 import { SqliteAuditStore, SqliteDeadLetterStore } from './operations-store.ts';
-import { SqliteIdempotencyStore, SqliteScheduleStore, SqliteXrefStore } from './reference-store.ts';
+import { SqliteIdempotencyStore, SqliteScheduleStore, SqliteWatermarkStore, SqliteXrefStore } from './reference-store.ts';
 
 export { applyPragmas, type SqliteDatabaseOptions, type SqliteDurability } from './database.ts';
 export { FlowVersionConflict } from './flow-store.ts';
@@ -46,6 +46,7 @@ export async function openSqlite(options: SqliteDatabaseOptions): Promise<Embedd
     xrefs: new SqliteXrefStore(db, writer),
     schedules: new SqliteScheduleStore(db, writer),
     audit: new SqliteAuditStore(db, writer),
+    watermarks: new SqliteWatermarkStore(db, writer),
     close,
   };
   return { bus, storage, close };

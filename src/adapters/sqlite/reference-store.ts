@@ -6,6 +6,7 @@ import type {
   IdempotencyStore,
   ScheduleState,
   ScheduleStore,
+  WatermarkStore,
   XrefStore,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
@@ -169,5 +170,32 @@ export class SqliteScheduleStore implements ScheduleStore {
            next_due_at AS nextDueAt, owner FROM schedules ORDER BY name`,
       )
       .all() as ScheduleState[];
+  }
+}
+
+export class SqliteWatermarkStore implements WatermarkStore {
+  constructor(
+    private readonly db: Database,
+    private readonly writer: GroupCommitWriter,
+  ) {}
+
+  async get(name: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT value FROM watermarks WHERE name = ?').get(name) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  advance(options: { name: string; value: string; expected: string | undefined; now: number }): Promise<boolean> {
+    return this.writer.write(() => {
+      if (options.expected === undefined) {
+        const result = this.db
+          .prepare('INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING')
+          .run(options.name, options.value, options.now);
+        return result.changes === 1;
+      }
+      const result = this.db
+        .prepare('UPDATE watermarks SET value = ?, updated_at = ? WHERE name = ? AND value = ?')
+        .run(options.value, options.now, options.name, options.expected);
+      return result.changes === 1;
+    });
   }
 }

@@ -142,6 +142,12 @@ export const migrations: readonly string[] = [
     UNIQUE (entity, system, external_id)
   );
 
+  CREATE TABLE watermarks (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+
   CREATE TABLE schedules (
     name TEXT PRIMARY KEY,
     last_due_at INTEGER,

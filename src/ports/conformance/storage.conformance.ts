@@ -148,6 +148,26 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         expect((await delivery.find({ key: 'SO-4' })).map((item) => item.status)).toEqual(['in_flight']);
       });
 
+      it('claims one operation at a time, starting with the oldest ready item', async () => {
+        const { delivery } = pair.storage;
+        await delivery.enqueue([
+          command('SO-1', 'o1'),
+          { ...command('C-1', 'c1'), operation: 'upsertCustomer' },
+          command('SO-2', 'o2'),
+          { ...command('C-2', 'c2'), operation: 'upsertCustomer' },
+        ]);
+        const first = await delivery.claim('erp', claimNow(now));
+        expect(first.map((item) => [item.operation, item.key])).toEqual([
+          ['bookOrder', 'SO-1'],
+          ['bookOrder', 'SO-2'],
+        ]);
+        const second = await delivery.claim('erp', claimNow(now));
+        expect(second.map((item) => [item.operation, item.key])).toEqual([
+          ['upsertCustomer', 'C-1'],
+          ['upsertCustomer', 'C-2'],
+        ]);
+      });
+
       it('recovers in-flight items after a crash when asked to (embedded mode)', async () => {
         const { delivery } = pair.storage;
         await delivery.enqueue([command('SO-1', 'r1'), command('SO-2', 'r2')]);
@@ -248,6 +268,18 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         await expect(xrefs.link({ entity: 'customer', hubId: 'C-2', system: 'netsuite', externalId: '1001' }, now)).rejects.toThrow(
           /already belongs to customer C-1/,
         );
+      });
+    });
+
+    describe('watermarks', () => {
+      it('advances a watermark only from the value the poller read', async () => {
+        const { watermarks } = pair.storage;
+        expect(await watermarks.get('salesforce.Account')).toBeUndefined();
+        expect(await watermarks.advance({ name: 'salesforce.Account', value: 'T1', expected: undefined, now })).toBe(true);
+        expect(await watermarks.advance({ name: 'salesforce.Account', value: 'T0', expected: undefined, now })).toBe(false);
+        expect(await watermarks.advance({ name: 'salesforce.Account', value: 'T2', expected: 'T0', now })).toBe(false);
+        expect(await watermarks.advance({ name: 'salesforce.Account', value: 'T2', expected: 'T1', now })).toBe(true);
+        expect(await watermarks.get('salesforce.Account')).toBe('T2');
       });
     });
 
