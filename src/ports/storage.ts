@@ -261,9 +261,24 @@ export interface FlowInstance {
   version: number;
 }
 
+/** A flow instance changed since it was read (or was created meanwhile): another runner got there first. */
+export class FlowVersionConflict extends Error {
+  constructor(id: string, version: number) {
+    super(`flow instance ${id} is no longer at version ${version}; another runner changed it`);
+    this.name = 'FlowVersionConflict';
+  }
+}
+
+export type NewFlowInstance = Omit<FlowInstance, 'version' | 'updatedAt' | 'journal' | 'waiting' | 'error' | 'status'> &
+  Partial<Pick<FlowInstance, 'journal' | 'waiting' | 'error' | 'status'>>;
+
 export interface FlowStore {
-  /** Creates the instance unless one with this id exists; returns whether it was created. */
-  create(instance: Omit<FlowInstance, 'version' | 'updatedAt' | 'journal' | 'waiting' | 'error' | 'status'>): Promise<boolean>;
+  /**
+   * Creates the instance unless one with this id exists; returns whether it was created. The
+   * runtime creates an instance with its first durable state (first journaled step, first wait,
+   * or completion), so a flow that completes in one pass costs one write. Created at version 1.
+   */
+  create(instance: NewFlowInstance): Promise<boolean>;
   get(id: string): Promise<FlowInstance | undefined>;
   /** Appends a journal entry; fails with a conflict when `version` is not current. */
   appendJournal(id: string, entry: JournalEntry, version: number): Promise<number>;

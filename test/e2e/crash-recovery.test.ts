@@ -77,7 +77,7 @@ describe('crash recovery (SIGKILL during a burst)', () => {
       // Let it make some progress, then kill it at a random moment of its work.
       const deadline = Date.now() + 20_000;
       while (effects.size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 400)));
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 1_500)));
       child.kill('SIGKILL');
       await exited;
       killedAt.push(effects.size);

@@ -1,24 +1,18 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SerializedFailure } from '../../runtime/errors.ts';
-import type {
-  ClaimOptions,
-  FlowInstance,
-  FlowStatus,
-  FlowStore,
-  JournalEntry,
-  Timer,
-  TimerStore,
-  WaitCondition,
+import {
+  FlowVersionConflict,
+  type ClaimOptions,
+  type FlowInstance,
+  type FlowStatus,
+  type FlowStore,
+  type JournalEntry,
+  type NewFlowInstance,
+  type Timer,
+  type TimerStore,
+  type WaitCondition,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
-
-/** Thrown when a flow instance changed since it was read: another runner got there first. */
-export class FlowVersionConflict extends Error {
-  constructor(id: string, version: number) {
-    super(`flow instance ${id} is no longer at version ${version}; another runner changed it`);
-    this.name = 'FlowVersionConflict';
-  }
-}
 
 interface FlowRow {
   id: string;
@@ -47,8 +41,11 @@ export class SqliteFlowStore implements FlowStore {
     private readonly writer: GroupCommitWriter,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO flows (id, flow, key, status, input, correlation_id, traceparent, created_at, updated_at, version)
-       VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO flows (id, flow, key, status, input, waiting, wait_type, wait_key, correlation_id, traceparent,
+         error, journal, created_at, updated_at, version)
+       VALUES (@id, @flow, @key, @status, @input, @waiting, @waitType, @waitKey, @correlationId, @traceparent,
+         @error, @journal, @createdAt, @createdAt, 1)
+       ON CONFLICT (id) DO NOTHING`,
     );
     this.byId = db.prepare('SELECT * FROM flows WHERE id = ?');
     this.addJournal = db.prepare(
@@ -57,20 +54,23 @@ export class SqliteFlowStore implements FlowStore {
     );
   }
 
-  create(instance: Parameters<FlowStore['create']>[0]): Promise<boolean> {
-    return this.writer.write(() => {
-      const result = this.insert.run(
-        instance.id,
-        instance.flow,
-        instance.key,
-        JSON.stringify(instance.input ?? null),
-        instance.correlationId,
-        instance.traceparent,
-        instance.createdAt,
-        instance.createdAt,
-      );
-      return result.changes === 1;
-    });
+  create(instance: NewFlowInstance): Promise<boolean> {
+    const row = {
+      id: instance.id,
+      flow: instance.flow,
+      key: instance.key,
+      status: instance.status ?? 'running',
+      input: JSON.stringify(instance.input ?? null),
+      waiting: instance.waiting ? JSON.stringify(instance.waiting) : null,
+      waitType: instance.waiting?.eventType ?? null,
+      waitKey: instance.waiting?.key ?? null,
+      correlationId: instance.correlationId,
+      traceparent: instance.traceparent,
+      error: instance.error ? JSON.stringify(instance.error) : null,
+      journal: JSON.stringify(instance.journal ?? []),
+      createdAt: instance.createdAt,
+    };
+    return this.writer.write(() => this.insert.run(row).changes === 1);
   }
 
   async get(id: string): Promise<FlowInstance | undefined> {

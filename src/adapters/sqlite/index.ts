@@ -9,7 +9,6 @@ import { SqliteAuditStore, SqliteDeadLetterStore } from './operations-store.ts';
 import { SqliteIdempotencyStore, SqliteScheduleStore, SqliteWatermarkStore, SqliteXrefStore } from './reference-store.ts';
 
 export { applyPragmas, type SqliteDatabaseOptions, type SqliteDurability } from './database.ts';
-export { FlowVersionConflict } from './flow-store.ts';
 
 export interface EmbeddedAdapters {
   bus: Bus;

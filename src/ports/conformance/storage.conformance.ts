@@ -214,6 +214,16 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         expect(await flows.unfinished(10)).toHaveLength(1);
       });
 
+      it('creates an instance directly in its first durable state', async () => {
+        const { flows } = pair.storage;
+        const waiting = { step: 'booked', eventType: 'retail.order.booked.v1', key: 'SO-1', deadline: null };
+        await flows.create({ ...instance('f3'), status: 'waiting', waiting, journal: [{ step: 'validate', result: 1, at: now }] });
+        expect(await flows.get('f3')).toMatchObject({ status: 'waiting', waiting, journal: [{ step: 'validate', result: 1 }], version: 1 });
+        expect((await flows.findWaiting('retail.order.booked.v1', ['SO-1'])).map((flow) => flow.id)).toEqual(['f3']);
+        await flows.create({ ...instance('f4'), status: 'completed' });
+        expect((await flows.list({ status: 'completed' })).map((flow) => flow.id)).toEqual(['f4']);
+      });
+
       it('finds instances waiting for an event by type and key', async () => {
         const { flows } = pair.storage;
         await flows.create(instance('f2'));

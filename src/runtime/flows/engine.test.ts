@@ -78,7 +78,9 @@ describe('FlowEngine', () => {
     await adapters.bus.publish([placed('SO-1', 'placed-SO-1-retry')]);
     await eventually(async () => (await adapters.storage.flows.get('order-capture:SO-1'))?.status === 'completed', 'completion');
     const instance = await adapters.storage.flows.get('order-capture:SO-1');
-    expect(instance!.journal.map((entry) => entry.step)).toEqual(['validate', 'book']);
+    // The command's idempotency key is its journal entry: only the step result is journaled.
+    expect(instance!.journal.map((entry) => entry.step)).toEqual(['validate']);
+    expect(instance!.version).toBe(2);
     expect(calls).toEqual(['validate']);
     const [item] = await adapters.storage.delivery.find({ key: 'SO-1' });
     expect(item).toMatchObject({

@@ -2,7 +2,7 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
 import type { Bus, LoggedEvent, Subscription } from '../../ports/bus.ts';
-import type { EnqueueOutcome, FlowInstance, NewDeliveryItem, Storage } from '../../ports/storage.ts';
+import { FlowVersionConflict, type EnqueueOutcome, type FlowInstance, type NewDeliveryItem, type Storage } from '../../ports/storage.ts';
 import { isRetryable, toSerializedFailure } from '../errors.ts';
 import type { FlowDefinition } from './definition.ts';
 import { FlowRun, FlowSuspended, lastSeenSeq, type WaitResult } from './run.ts';
@@ -137,21 +137,29 @@ export class FlowEngine {
         continue;
       }
       await this.withLock(id, async () => {
+        // Started before (a redelivery after a crash, or a second event for the same instance):
+        // run what is left of it. Otherwise run a fresh instance, stored with its first state.
+        const existing = await this.options.storage.flows.get(id);
+        if (existing) return this.execute(id, existing);
         const now = this.clock();
-        const fresh = {
-          id,
-          flow: definition.name,
-          key: definition.key?.(event) ?? event.subject ?? event.id,
-          input: { event, seq } satisfies FlowInput,
-          correlationId: typeof event.correlationid === 'string' ? event.correlationid : event.id,
-          traceparent: typeof event.traceparent === 'string' ? event.traceparent : null,
-          createdAt: now,
-        };
-        const created = await this.options.storage.flows.create(fresh);
-        // Created now, or created before a crash and redelivered: either way run what is left.
         await this.execute(
           id,
-          created ? { ...fresh, status: 'running', journal: [], waiting: null, error: null, updatedAt: now, version: 1 } : undefined,
+          {
+            id,
+            flow: definition.name,
+            key: definition.key?.(event) ?? event.subject ?? event.id,
+            status: 'running',
+            input: { event, seq } satisfies FlowInput,
+            journal: [],
+            waiting: null,
+            correlationId: typeof event.correlationid === 'string' ? event.correlationid : event.id,
+            traceparent: typeof event.traceparent === 'string' ? event.traceparent : null,
+            error: null,
+            createdAt: now,
+            updatedAt: now,
+            version: 0,
+          },
+          false,
         );
       });
     }
@@ -179,34 +187,40 @@ export class FlowEngine {
     await this.execute(id);
   }
 
-  private async execute(id: string, known?: FlowInstance): Promise<void> {
+  private async execute(id: string, known?: FlowInstance, persisted = true): Promise<void> {
     const instance = known ?? (await this.options.storage.flows.get(id));
     if (!instance || instance.status !== 'running') return;
     const definition = this.definitions.get(instance.flow);
     if (!definition) return; // A flow removed from the configuration: left for an operator.
-    const run = new FlowRun(instance, {
-      storage: this.options.storage,
-      bus: this.options.bus,
-      enqueue: this.options.enqueue,
-      clock: this.clock,
-      retryStep: this.retryStep,
-    });
-    const { flows, timers } = this.options.storage;
+    const run = new FlowRun(
+      instance,
+      {
+        storage: this.options.storage,
+        bus: this.options.bus,
+        enqueue: this.options.enqueue,
+        clock: this.clock,
+        retryStep: this.retryStep,
+      },
+      persisted,
+    );
+    const { timers } = this.options.storage;
     try {
       await definition.run(run, (instance.input as FlowInput).event);
-      await flows.update(id, { status: 'completed' }, run.version, this.clock());
+      await run.finish({ status: 'completed' });
       this.events.emit('completed', { id, flow: instance.flow, key: instance.key });
     } catch (error) {
       if (error instanceof FlowSuspended) {
-        await flows.update(id, { status: 'waiting', waiting: error.waiting }, run.version, this.clock());
+        // The timer first: a crash in between leaves a timer that finds nothing waiting (and
+        // does nothing), never a wait without its timer.
         if (error.waiting.deadline !== null) {
           await timers.arm({ id: timerId(id, error.waiting.step), flowId: id, step: error.waiting.step, fireAt: error.waiting.deadline });
-          this.wakeTimers?.();
         }
+        await run.finish({ status: 'waiting', waiting: error.waiting });
+        if (error.waiting.deadline !== null) this.wakeTimers?.();
         this.events.emit('waiting', { id, flow: instance.flow, key: instance.key, waiting: error.waiting });
         return;
       }
-      if (error instanceof Error && error.name === 'FlowVersionConflict') return; // another runner moved on
+      if (error instanceof FlowVersionConflict) return; // another runner moved on
       await this.fail(instance, run, error);
     }
   }
@@ -259,7 +273,7 @@ export class FlowEngine {
       status = 'compensated';
     }
     const now = this.clock();
-    await this.options.storage.flows.update(instance.id, { status, error: failure }, run.version, now);
+    await run.finish({ status, error: failure });
     await this.options.storage.deadLetters.add({
       kind: 'flow',
       target: instance.flow,

@@ -1,7 +1,16 @@
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
 import type { Bus } from '../../ports/bus.ts';
-import type { EnqueueOutcome, FlowInstance, JournalEntry, NewDeliveryItem, Storage, WaitCondition } from '../../ports/storage.ts';
-import { PermanentError } from '../errors.ts';
+import {
+  FlowVersionConflict,
+  type EnqueueOutcome,
+  type FlowInstance,
+  type FlowStatus,
+  type JournalEntry,
+  type NewDeliveryItem,
+  type Storage,
+  type WaitCondition,
+} from '../../ports/storage.ts';
+import { PermanentError, type SerializedFailure } from '../errors.ts';
 import type { FlowContext, FlowDelivery, FlowEmit, FlowException, StepOptions } from './definition.ts';
 
 /** Thrown inside flow code to stop the run while the instance waits; never seen by flow code. */
@@ -33,9 +42,14 @@ export class FlowRun implements FlowContext {
   private readonly namesThisRun = new Set<string>();
   version: number;
 
+  /**
+   * @param persisted false for an instance not yet in storage: it is written with its first
+   * durable state (first journaled step, a wait, or its end), so a one-pass flow costs one write.
+   */
   constructor(
     readonly instance: FlowInstance,
     private readonly deps: FlowRunDependencies,
+    private persisted = true,
   ) {
     this.journal = new Map(instance.journal.map((entry) => [entry.step, entry]));
     this.version = instance.version;
@@ -71,28 +85,34 @@ export class FlowRun implements FlowContext {
     return result;
   }
 
-  deliver(name: string, item: FlowDelivery, options?: StepOptions<EnqueueOutcome>): Promise<EnqueueOutcome> {
-    return this.step(
-      name,
-      async () => {
-        const [outcome] = await this.deps.enqueue([
-          {
-            ...item,
-            idempotencyKey: item.idempotencyKey ?? `${this.instance.id}/${name}`,
-            correlationId: this.correlationId,
-            ...(this.traceparent !== null && { traceparent: this.traceparent }),
-            context: { businessKey: item.key, flow: this.instance.flow, ...item.context },
-          },
-        ]);
-        return outcome!;
-      },
-      options,
-    );
+  async deliver(name: string, item: FlowDelivery, options: StepOptions<EnqueueOutcome> = {}): Promise<EnqueueOutcome> {
+    const enqueue = async () => {
+      const [outcome] = await this.deps.enqueue([
+        {
+          ...item,
+          idempotencyKey: item.idempotencyKey ?? `${this.instance.id}/${name}`,
+          correlationId: this.correlationId,
+          ...(this.traceparent !== null && { traceparent: this.traceparent }),
+          context: { businessKey: item.key, flow: this.instance.flow, ...item.context },
+        },
+      ]);
+      return outcome!;
+    };
+    if (item.kind !== 'command') return this.step(name, enqueue, options);
+    // A command's idempotency key is its journal: enqueuing it again on replay is a no-op that
+    // answers `duplicate`. (State updates are journaled: a newer one may have replaced their key.)
+    this.claimName(name);
+    const outcome = await this.deps.retryStep(enqueue);
+    if (options.compensate) this.compensations.push({ step: name, undo: () => options.compensate!(outcome) });
+    return outcome;
   }
 
   async emit(name: string, event: FlowEmit): Promise<void> {
-    await this.step(name, async () => {
-      const [result] = await this.deps.bus.publish([
+    // Not journaled: the event id is derived from the instance and the step, so publishing it
+    // again on replay is a duplicate the log ignores.
+    this.claimName(name);
+    await this.deps.retryStep(async () => {
+      await this.deps.bus.publish([
         {
           specversion: '1.0',
           // Derived from the instance and step, so a replay publishes a duplicate the log ignores.
@@ -108,7 +128,6 @@ export class FlowRun implements FlowContext {
           ...(this.traceparent !== null && { traceparent: this.traceparent }),
         },
       ]);
-      return { seq: result!.seq };
     });
   }
 
@@ -153,11 +172,32 @@ export class FlowRun implements FlowContext {
   /** Journals a step result; the run's version moves on with it. */
   async record(step: string, result: unknown): Promise<void> {
     const entry: JournalEntry = { step, result: result === undefined ? null : result, at: this.deps.clock() };
-    this.version = await this.deps.storage.flows.appendJournal(this.instance.id, entry, this.version);
+    if (this.persisted) {
+      this.version = await this.deps.storage.flows.appendJournal(this.instance.id, entry, this.version);
+    } else {
+      await this.createWith({ status: 'running', journal: [...this.journal.values(), entry] });
+    }
     this.journal.set(step, entry);
   }
 
-  private claimName(name: string): void {
+  /** Records where the run ended up: completed, waiting, failed or compensated. */
+  async finish(state: { status: FlowStatus; waiting?: WaitCondition | null; error?: SerializedFailure | null }): Promise<void> {
+    if (!this.persisted) {
+      await this.createWith({ ...state, journal: [...this.journal.values()] });
+      return;
+    }
+    this.version = await this.deps.storage.flows.update(this.instance.id, state, this.version, this.deps.clock());
+  }
+
+  private async createWith(state: Partial<Pick<FlowInstance, 'status' | 'waiting' | 'error' | 'journal'>>): Promise<void> {
+    const { id, flow, key, input, correlationId, traceparent, createdAt } = this.instance;
+    const created = await this.deps.storage.flows.create({ id, flow, key, input, correlationId, traceparent, createdAt, ...state });
+    if (!created) throw new FlowVersionConflict(id, 0);
+    this.persisted = true;
+    this.version = 1;
+  }
+
+  claimName(name: string): void {
     if (this.namesThisRun.has(name)) {
       throw new PermanentError(`flow ${this.instance.flow} uses the step name "${name}" twice; step names must be unique`, {
         code: 'DUPLICATE_STEP_NAME',
