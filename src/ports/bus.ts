@@ -8,7 +8,7 @@ import type { CloudEvent } from '../canonical/cloudevent.ts';
  * `conformance/bus.ts` states the behaviour every adapter must have.
  */
 export interface LoggedEvent {
-  /** Position in the log, assigned on publish, strictly increasing. */
+  /** Position in the log, assigned on publish, strictly increasing (not necessarily consecutive). */
   seq: number;
   event: CloudEvent;
   /** When the hub persisted it (ms since epoch); used for lag and freshness. */

@@ -1,0 +1,165 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { CloudEvent } from '../../canonical/cloudevent.ts';
+import type { Bus } from '../../ports/bus.ts';
+import { ApiKeyCheck, createApiKeyVerifier } from './api-keys.ts';
+import { ContentMode, readInboundEvents, type ParsedRequest } from './content-modes.ts';
+import type { EnvelopeViolation } from './envelope-rules.ts';
+import { InboundErrorCode, invalidCloudEventError, type AcceptedBatch, type AcceptedEvent, type InboundError } from './responses.ts';
+import { assignTraceContext, type TraceAssignment } from './trace-context.ts';
+import { validateBatch, validateEnvelope } from './validate-envelope.ts';
+
+export interface InboundEventsOptions {
+  bus: Bus;
+  /** When non-empty, every request needs `Authorization: Bearer <one of these>`. */
+  apiKeys?: readonly string[];
+  /** Largest accepted request body; larger requests get 413. */
+  maxBodyBytes?: number;
+  /** Id generators, replaceable in tests. */
+  traceAssignment?: Pick<TraceAssignment, 'newCorrelationId' | 'newTraceparent'>;
+}
+
+/** 1 MiB, Fastify's own default body limit: room for a batch of several hundred POS events. */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+
+const EVENTS_PATH = '/events';
+const ALLOWED_METHODS = 'POST, OPTIONS';
+/** Seconds a source waits before retrying when the log could not persist (RFC 9110 section 10.2.3). */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * `POST /events`: CloudEvents 1.0 over HTTP from stores' POS systems and in-house apps, in
+ * structured, binary or batched content mode. Valid events are appended to the event log
+ * before the answer (202); a batch is accepted or rejected as a whole. Registered as an
+ * encapsulated plugin: its raw-body parsing, auth hook and error format stay inside it.
+ *
+ * @example
+ * await app.register(inboundEventsRoutes, { bus, apiKeys: ['pos-key'], maxBodyBytes: 512 * 1024 });
+ */
+export async function inboundEventsRoutes(app: FastifyInstance, options: InboundEventsOptions): Promise<void> {
+  const { bus } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new RangeError(`inbound.maxBodyBytes must be a positive whole number of bytes, got ${String(options.maxBodyBytes)}`);
+  }
+
+  // Every content type reaches the handler as raw bytes: the content mode decides how to read them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  if (options.apiKeys && options.apiKeys.length > 0) {
+    const verifier = createApiKeyVerifier(options.apiKeys);
+    app.addHook('onRequest', async (request, reply) => {
+      const check = verifier.check(request.headers.authorization);
+      if (check === ApiKeyCheck.accepted) return;
+      // RFC 6750 section 3: the challenge names the scheme; error="invalid_token" for a wrong key.
+      const challenge = check === ApiKeyCheck.missing ? 'Bearer realm="crossdock"' : 'Bearer realm="crossdock", error="invalid_token"';
+      const message =
+        check === ApiKeyCheck.missing
+          ? 'this hub requires an API key: send Authorization: Bearer <key>'
+          : 'the API key is not valid for this hub: check the key configured for this source';
+      return reply.code(401).header('www-authenticate', challenge).send(errorBody(InboundErrorCode.unauthorized, message));
+    });
+  }
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply
+        .code(413)
+        .send(errorBody(InboundErrorCode.payloadTooLarge, `the request body exceeds ${maxBodyBytes} bytes: split the batch into smaller requests`));
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send(errorBody(InboundErrorCode.badRequest, error.message));
+    }
+    request.log.error({ err: error }, 'inbound events request failed');
+    return reply.code(500).send(errorBody(InboundErrorCode.internal, 'the hub failed to handle the request; nothing was accepted, retry later'));
+  });
+
+  app.post(EVENTS_PATH, { bodyLimit: maxBodyBytes }, async (request, reply) => {
+    const parsed = readInboundEvents({
+      contentType: request.headers['content-type'],
+      headers: headerPairs(request.raw.rawHeaders),
+      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    });
+    if (!parsed.ok) return reply.code(parsed.failure.status).send(errorBody(parsed.failure.error, parsed.failure.message));
+
+    const checked = checkEnvelopes(parsed);
+    if (!checked.valid) {
+      const batchSize = parsed.mode === ContentMode.batched ? parsed.candidates.length : undefined;
+      return reply.code(400).send(invalidCloudEventError(batchSize === undefined ? { violations: checked.violations } : { violations: checked.violations, batchSize }));
+    }
+
+    const traceparentHeader = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
+    const events = assignTraceContext(checked.events, { traceparentHeader, ...options.traceAssignment });
+    const persisted = await persist(bus, events, request);
+    if (!persisted) {
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send(
+          errorBody(
+            InboundErrorCode.notPersisted,
+            'the event log could not store the events, so none was accepted: send the same request again (events already stored are recognised by source + id)',
+          ),
+        );
+    }
+    const accepted: AcceptedEvent[] = persisted.map((result, i) => ({ id: events[i]!.id, seq: result.seq, duplicate: result.duplicate }));
+    request.log.info(
+      { mode: parsed.mode, events: accepted.length, duplicates: accepted.filter((entry) => entry.duplicate).length },
+      'inbound events persisted',
+    );
+    if (parsed.mode === ContentMode.batched) return reply.code(202).send({ accepted } satisfies AcceptedBatch);
+    return reply.code(202).send(accepted[0]);
+  });
+
+  // CloudEvents HTTP Webhook 1.0.2 section 4 (abuse protection): an OPTIONS request carrying
+  // WebHook-Request-Origin asks for consent to deliver; the hub consents for any origin, with
+  // no rate limit of its own (sources are authenticated by API key when keys are configured).
+  app.options(EVENTS_PATH, async (request, reply) => {
+    reply.header('allow', ALLOWED_METHODS);
+    const origin = request.headers['webhook-request-origin'];
+    if (typeof origin === 'string' && origin.trim() !== '') {
+      reply.header('webhook-allowed-origin', origin.trim()).header('webhook-allowed-rate', '*');
+    }
+    return reply.code(200).send();
+  });
+
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: EVENTS_PATH,
+    handler: async (request, reply) =>
+      reply
+        .code(405)
+        .header('allow', ALLOWED_METHODS)
+        .send(errorBody(InboundErrorCode.methodNotAllowed, `${request.method} is not supported on ${EVENTS_PATH}: send events with POST`)),
+  });
+}
+
+type CheckedEnvelopes = { valid: true; events: CloudEvent[] } | { valid: false; violations: EnvelopeViolation[] };
+
+function checkEnvelopes(parsed: Extract<ParsedRequest, { ok: true }>): CheckedEnvelopes {
+  if (parsed.mode === ContentMode.batched) return validateBatch(parsed.candidates);
+  const result = validateEnvelope(parsed.candidates[0], 0);
+  const violations = [...parsed.violations, ...(result.valid ? [] : result.violations)];
+  if (violations.length > 0 || !result.valid) return { valid: false, violations };
+  return { valid: true, events: [result.event] };
+}
+
+async function persist(bus: Bus, events: readonly CloudEvent[], request: FastifyRequest) {
+  try {
+    return await bus.publish(events);
+  } catch (error) {
+    // The error comes from the log adapter; it carries no event payload, so it is safe to log.
+    request.log.error({ err: error, events: events.length }, 'inbound events could not be persisted');
+    return undefined;
+  }
+}
+
+function headerPairs(raw: readonly string[]): Array<readonly [string, string]> {
+  const pairs: Array<readonly [string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  return pairs;
+}
+
+function errorBody(error: InboundErrorCode, message: string): InboundError {
+  return { error, message };
+}
