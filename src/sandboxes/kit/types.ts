@@ -56,6 +56,10 @@ export interface SandboxOptions {
   reset(): void;
   /** Returns limits and their current use for `GET /__sandbox/limits`. */
   limits?(): unknown;
+  /** Clock for downtime windows; default `Date.now` (tests inject a fake one). */
+  clock?: () => number;
+  /** How injected latency waits; default a timer (tests may record the delay instead). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface FaultController {
