@@ -88,10 +88,21 @@ export function toSerializedFailure(error: unknown): SerializedFailure {
     return { ...error.toJSON(), ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) };
   }
   if (error instanceof CrossdockFailure) return error.toJSON();
-  if (error instanceof Error) return { type: error.name, message: error.message, retryable: true };
+  if (error instanceof Error) {
+    // Errors from layers that cannot import the runtime (canonical validation) say for
+    // themselves whether a retry could help, with the same fields.
+    const own = error as Error & Partial<Pick<SerializedFailure, 'retryable' | 'code' | 'field'>>;
+    return {
+      type: error.name,
+      message: error.message,
+      retryable: typeof own.retryable === 'boolean' ? own.retryable : true,
+      ...(typeof own.code === 'string' && { code: own.code }),
+      ...(typeof own.field === 'string' && { field: own.field }),
+    };
+  }
   return { type: 'Error', message: String(error), retryable: true };
 }
 
 export function isRetryable(error: unknown): boolean {
-  return error instanceof CrossdockFailure ? error.retryable : true;
+  return toSerializedFailure(error).retryable;
 }

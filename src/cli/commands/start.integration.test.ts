@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../adapters/sqlite/index.ts';
+import { eventually } from '../../ports/conformance/harness.ts';
+import { runCli } from '../main.ts';
+import { bufferedIo } from '../testing.ts';
+
+describe('crossdock start', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'crossdock-start-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('serves POST /events and /healthz, logs JSON without secrets, and stops cleanly on a signal', async () => {
+    const database = join(folder, 'hub.sqlite');
+    const configFile = join(folder, 'crossdock.yaml');
+    writeFileSync(configFile, `storage: { kind: sqlite, path: ${JSON.stringify(database)} }\ninbound: { apiKeys: ["\${env:POS_KEY}"] }\n`);
+    const stop = new AbortController();
+    const io = bufferedIo({ POS_KEY: 'pos-store-0042-0123456789' }, stop.signal);
+    const running = runCli(['start', '--config', configFile, '--port', '0'], io);
+
+    await eventually(() => io.output().includes('crossdock listening on'), 'listening');
+    const lines = io.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const listening = lines.find((line) => typeof line.msg === 'string' && line.msg.startsWith('crossdock listening on'))!;
+    const url = listening.url as string;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const accepted = await fetch(`${url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json', authorization: 'Bearer pos-store-0042-0123456789' },
+      body: JSON.stringify({ specversion: '1.0', id: 'pos-1', source: 'urn:pos:store-0042', type: 'retail.inventory.level-changed.v1', subject: 'SKU-1@STORE-0042', data: { available: 3 } }),
+    });
+    expect(accepted.status).toBe(202);
+
+    stop.abort();
+    expect(await running).toBe(0);
+    expect(io.output()).toContain('"msg":"stopped"');
+    expect(io.output()).not.toContain('pos-store-0042-0123456789');
+
+    const { bus, close } = await openSqlite({ path: database });
+    try {
+      expect((await bus.find({ subject: 'SKU-1@STORE-0042' })).map((entry) => entry.event.id)).toEqual(['pos-1']);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { Type } from '@sinclair/typebox';
+import { sampleCustomer, sampleOrder } from '../canonical/fixtures.ts';
+import { personal } from '../canonical/personal-data.ts';
+import { createLogger, createMasker, withCorrelation } from './logger.ts';
+import { basePersonalDataRules, personalDataRulesFromSchemas } from './personal-data-keys.ts';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return { destination, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+const customer = {
+  id: 'C-1001',
+  kind: 'person',
+  name: { given: 'Jane', family: 'Doe' },
+  firstName: 'Jane',
+  last_name: 'Doe',
+  emails: [{ address: 'jane.doe@example.com', primary: true }],
+  Phone: '+44 7700 900123',
+  addresses: [{ line1: '10 Downing Street', city: 'London', postalCode: 'SW1A 2AA' }],
+  loyaltyId: 'LOY-99887766',
+  preferredStore: 'STORE-12',
+};
+
+describe('createLogger', () => {
+  it('writes structured JSON with no e-mail, phone, name or address unmasked', () => {
+    const { destination, lines, records } = capture();
+    const logger = createLogger({ destination });
+    logger.info({ customer, nested: { deeper: [{ contact: { email: 'ops@acme.example' } }] } }, 'customer synced');
+    const output = lines.join('\n');
+    for (const secret of ['jane.doe@', 'ops@acme', '7700 900123', '7700900123', '10 Downing', 'SW1A', 'Doe', 'LOY-99887766']) {
+      expect(output).not.toContain(secret);
+    }
+    const [record] = records();
+    expect(record).toMatchObject({ level: 'info', msg: 'customer synced', service: 'crossdock' });
+    const logged = record!.customer as Record<string, unknown>;
+    expect(logged.Phone).toBe('***23');
+    expect(logged.firstName).toBe('J***');
+    expect(logged.emails).toEqual([{ address: '***@example.com', primary: true }]);
+    expect(logged.preferredStore).toBe('STORE-12');
+    expect(logged.id).toBe('C-1001');
+  });
+
+  it('masks e-mail addresses inside messages and error messages, and redacts credentials', () => {
+    const { destination, lines } = capture();
+    const logger = createLogger({ destination });
+    logger.error({ err: new Error('duplicate customer jane.doe@example.com'), headers: { authorization: 'Bearer abc123' } }, 'cannot upsert jane.doe@example.com');
+    const output = lines.join('\n');
+    expect(output).not.toContain('jane.doe@');
+    expect(output).toContain('***@example.com');
+    expect(output).not.toContain('abc123');
+    expect(output).toContain('[redacted]');
+  });
+
+  it('binds a correlation id to every line of a child, masking bindings too', () => {
+    const { destination, records } = capture();
+    const logger = withCorrelation(createLogger({ destination }), 'corr-42', { email: 'jane@example.com' });
+    logger.info('first');
+    logger.warn({ step: 'book' }, 'second');
+    expect(records().map((record) => [record.correlationId, record.email, record.msg])).toEqual([
+      ['corr-42', '***@example.com', 'first'],
+      ['corr-42', '***@example.com', 'second'],
+    ]);
+  });
+
+  it('respects the level', () => {
+    const { destination, lines } = capture();
+    createLogger({ destination, level: 'warn' }).info('hidden');
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('personal-data rules from the canonical schemas (the default)', () => {
+  it('masks a canonical customer and order wherever they sit, and keeps the rest readable', () => {
+    const { destination, lines, records } = capture();
+    const logger = createLogger({ destination });
+    logger.info({ customer: sampleCustomer(), order: sampleOrder(), flow: { name: 'order-capture' }, invoice: { number: 'INV-2026-0001' } }, 'synced');
+    const output = lines.join('\n');
+    for (const secret of ['jane.doe@', 'j.doe@work', '7700900123', 'Acacia', 'M1 4BT', 'Manchester"', 'Jane Doe', '"Doe"', 'LOY-00482913']) {
+      expect(output).not.toContain(secret);
+    }
+    const [record] = records() as [{ customer: Record<string, unknown>; flow: unknown; invoice: unknown; order: { orderNumber: string } }];
+    expect(record.customer.emails).toEqual([
+      { address: '***@example.com', use: 'personal', primary: true, verified: true },
+      { address: '***@work.example.org', use: 'work', primary: false },
+    ]);
+    expect(record.customer.phones).toEqual([{ number: '***23', type: 'mobile', primary: true }]);
+    expect((record.customer.consents as { email: unknown }).email).toMatchObject({ status: 'granted' });
+    expect(record.customer.preferredStoreCode).toBe('STORE-0042');
+    expect(record.flow).toEqual({ name: 'order-capture' });
+    expect(record.invoice).toEqual({ number: 'INV-2026-0001' });
+    expect(record.order.orderNumber).toBe('WEB-100234');
+  });
+});
+
+describe('personal-data rules from other schemas', () => {
+  it('masks fields marked x-pii in a schema, by their rule', () => {
+    const schema = Type.Object({ contact: Type.Object({ handle: personal('email', Type.String()) }), memberCode: personal('identifier', Type.String()) });
+    const mask = createMasker(personalDataRulesFromSchemas([schema], basePersonalDataRules()));
+    expect(mask({ contact: { handle: 'jane@example.com' }, memberCode: 'M-12345678', other: 'kept' })).toEqual({
+      contact: { handle: '***@example.com' },
+      memberCode: '***78',
+      other: 'kept',
+    });
+  });
+
+  it('survives circular objects', () => {
+    const loop: Record<string, unknown> = { email: 'a@b.co' };
+    loop.self = loop;
+    expect(createMasker()(loop)).toEqual({ email: '***@b.co', self: '[circular]' });
+  });
+});

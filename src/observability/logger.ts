@@ -1,0 +1,127 @@
+import { pino, stdSerializers, type DestinationStream, type Level, type Logger } from 'pino';
+import { FULL_MASK, maskPersonalValue, PersonalDataKind } from '../canonical/personal-data.ts';
+import { canonicalPersonalDataRules, normalizeKey, ruleFor, SECRET_KEYS, type PersonalDataRules } from './personal-data-keys.ts';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: Level | 'silent';
+  /** Where JSON lines go; default stdout. Tests pass a stream to read them back. */
+  destination?: DestinationStream;
+  /** Which keys hold personal data; default: the base list plus the canonical schemas' marks. */
+  personalDataRules?: PersonalDataRules;
+  /** Bound to every line, e.g. `{ service: 'crossdock' }`. */
+  base?: Record<string, unknown>;
+}
+
+const REDACTED = '[redacted]';
+/** E-mail addresses inside free text (error messages, URLs): masked even without a known key. */
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const STRUCTURED_NAME_KEYS = new Set(['name', 'names', 'personname']);
+/** Deeper than this a logged object is cut off (and cannot leak anything). */
+const MAX_DEPTH = 12;
+
+/**
+ * The hub's structured JSON logger (pino). Personal data never appears unmasked: every logged
+ * object, at any depth, has its personal-data keys masked with the canonical model's rules
+ * (e-mails keep their domain, phones their last 2 digits, names their first letter, addresses
+ * become `***`), credentials replaced by `[redacted]`, and e-mail addresses inside strings
+ * masked too. Child bindings are masked the same way.
+ *
+ * @example
+ * const logger = createLogger({ level: 'info' });
+ * withCorrelation(logger, event.correlationid).info({ customer }, 'customer synced');
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const mask = createMasker(options.personalDataRules ?? canonicalPersonalDataRules());
+  const logger = pino(
+    {
+      level: options.level ?? 'info',
+      base: options.base ?? { service: 'crossdock' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'msg',
+      errorKey: 'err',
+      serializers: { err: stdSerializers.err, error: stdSerializers.err },
+      formatters: {
+        level: (label) => ({ level: label }),
+        bindings: (bindings) => mask(bindings) as Record<string, unknown>,
+        log: (object) => mask(object) as Record<string, unknown>,
+      },
+      hooks: {
+        // The message string itself: e-mail addresses in it are masked.
+        logMethod(args, method) {
+          const masked = args.map((arg) => (typeof arg === 'string' ? maskText(arg) : arg)) as Parameters<typeof method>;
+          method.apply(this, masked);
+        },
+      },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+  // pino runs `formatters.bindings` on the root's bindings only; children are created with
+  // Object.create(parent), so this override masks the bindings of every descendant too.
+  const createChild = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return createChild.call(this, mask(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
+}
+
+/**
+ * A child logger whose every line carries the correlation id, so one grep follows a change
+ * from the first webhook to the last write.
+ */
+export function withCorrelation(logger: Logger, correlationId: string | null | undefined, bindings: Record<string, unknown> = {}): Logger {
+  return logger.child({ ...(correlationId ? { correlationId } : {}), ...bindings });
+}
+
+/**
+ * The masking the logger applies, as a function: a deep copy of `value` with personal-data keys
+ * masked and secrets redacted. Useful wherever an object leaves the process (console, errors).
+ */
+export function createMasker(rules: PersonalDataRules = canonicalPersonalDataRules()): (value: unknown) => unknown {
+  const secrets = new Set(SECRET_KEYS.map(normalizeKey));
+  /** `parents`: the normalized keys from the root to `value` (list indices left out). */
+  const visit = (value: unknown, depth: number, seen: WeakSet<object>, parents: readonly string[]): unknown => {
+    if (typeof value === 'string') return maskText(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (seen.has(value)) return '[circular]';
+    if (depth >= MAX_DEPTH) return '[too deep]';
+    seen.add(value);
+    try {
+      if (value instanceof Error) return visit(stdSerializers.err(value), depth + 1, seen, parents);
+      if (Array.isArray(value)) return value.map((item) => visit(item, depth + 1, seen, parents));
+      if (value instanceof Date) return value;
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) {
+        const normalized = normalizeKey(key);
+        const kind = ruleFor(rules, normalized, parents);
+        if (secrets.has(normalized)) out[key] = item === undefined || item === null ? item : REDACTED;
+        else if (kind !== undefined && masksWhole(kind, item)) out[key] = maskPersonalValue(kind, item);
+        // `name` as a string is a flow, product or target name; as a structure it is a person's
+        // (canonical `name: { given, family }`).
+        else if (STRUCTURED_NAME_KEYS.has(normalized) && item !== null && typeof item === 'object') out[key] = maskPersonalValue(PersonalDataKind.name, item);
+        else out[key] = visit(item, depth + 1, seen, [...parents, normalized]);
+      }
+      return out;
+    } finally {
+      seen.delete(value);
+    }
+  };
+  return (value) => visit(value, 0, new WeakSet(), []);
+}
+
+/**
+ * An e-mail, phone or name key holding a structure (`emails: [{ address, use }]`,
+ * `consents: { email: { status } }`) is looked into rather than blanked: the rules for its
+ * inner keys mask what is personal and keep the rest readable. Addresses and free text are
+ * masked whole whatever their shape.
+ */
+function masksWhole(kind: PersonalDataKind, value: unknown): boolean {
+  if (kind === PersonalDataKind.address || kind === PersonalDataKind.freeText) return true;
+  const isLeaf = (item: unknown) => item === null || typeof item !== 'object';
+  return Array.isArray(value) ? value.every(isLeaf) : isLeaf(value);
+}
+
+function maskText(text: string): string {
+  return text.includes('@') ? text.replace(EMAIL_IN_TEXT, (email) => `${FULL_MASK}${email.slice(email.lastIndexOf('@'))}`) : text;
+}
