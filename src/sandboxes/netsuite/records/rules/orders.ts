@@ -1,0 +1,171 @@
+import { userError } from '../../errors.ts';
+import { money, ref, refId, selectValue, setSublist, status, sublistLines } from '../fields.ts';
+import type { Fields, NsRecord, RecordStore } from '../store.ts';
+import { bumpSourceLine, linesAgainstSource, prepareOrderLines, totalOf } from './lines.ts';
+import { optionalReference, requireReference, requireSource, tranIdOf } from './references.ts';
+import { adjustStock, requireStock } from './stock.ts';
+import type { RecordRules } from './types.ts';
+
+/**
+ * Sales order statuses (orderStatus / status ids as NetSuite reports them):
+ * A Pending Approval, B Pending Fulfillment, C Cancelled, D Partially Fulfilled,
+ * E Pending Billing/Partially Fulfilled, F Pending Billing, G Billed, H Closed.
+ */
+export function refreshSalesOrderStatus(fields: Fields): void {
+  const orderStatus = selectValue(fields.orderStatus) ?? 'B';
+  const lines = sublistLines(fields, 'item');
+  const quantity = (line: Fields, field: string): number => Number(line[field] ?? 0);
+  let current: { id: string; refName: string };
+  if (orderStatus === 'A') current = status('A', 'Pending Approval');
+  else if (orderStatus === 'C') current = status('C', 'Cancelled');
+  else if (orderStatus === 'H') current = status('H', 'Closed');
+  else if (lines.every((line) => quantity(line, 'quantityBilled') >= quantity(line, 'quantity'))) current = status('G', 'Billed');
+  else if (lines.every((line) => quantity(line, 'quantityFulfilled') >= quantity(line, 'quantity'))) current = status('F', 'Pending Billing');
+  else if (lines.some((line) => quantity(line, 'quantityFulfilled') > quantity(line, 'quantityBilled'))) {
+    current = status('E', 'Pending Billing/Partially Fulfilled');
+  } else if (lines.some((line) => quantity(line, 'quantityFulfilled') > 0)) current = status('D', 'Partially Fulfilled');
+  else current = status('B', 'Pending Fulfillment');
+  fields.status = current;
+  const approval: Record<string, string> = { A: 'Pending Approval', B: 'Pending Fulfillment', C: 'Cancelled', H: 'Closed' };
+  fields.orderStatus = { id: orderStatus, refName: approval[orderStatus] ?? current.refName };
+}
+
+export const salesOrderRules: RecordRules = {
+  prepare(draft, { store, previous }) {
+    requireReference({ store, fields: draft, field: 'entity', type: 'customer', path: 'entity', label: 'Customer' });
+    optionalReference({ store, fields: draft, field: 'location', type: 'location', path: 'location', label: 'Location' });
+    const lines = prepareOrderLines({
+      store,
+      lines: sublistLines(draft, 'item'),
+      previousLines: previous ? sublistLines(previous.fields, 'item') : [],
+      processed: ['quantityFulfilled', 'quantityBilled'],
+    });
+    const prepared: Fields = { tranDate: store.now().slice(0, 10), ...draft, total: totalOf(lines) };
+    setSublist(prepared, 'item', lines);
+    refreshSalesOrderStatus(prepared);
+    return prepared;
+  },
+};
+
+function requireOpenOrder(order: NsRecord, action: string): void {
+  const state = selectValue(order.fields.orderStatus) ?? 'B';
+  const label = (order.fields.status as { refName?: string } | undefined)?.refName ?? state;
+  if (state === 'A' || state === 'C' || state === 'H') {
+    throw userError(`Sales order ${tranIdOf(order)} is ${label}; it must be approved and open to ${action}.`, 'createdFrom');
+  }
+}
+
+/** Shipping location: the line's, else the order line's, else the order's. */
+function shippingLocation(args: { store: RecordStore; given: Fields; sourceLine: Fields; order: NsRecord; draft: Fields; path: string }): string {
+  const candidate = args.given.location ?? args.sourceLine.location ?? args.draft.location ?? args.order.fields.location;
+  const location = requireReference({ store: args.store, fields: { location: candidate }, field: 'location', type: 'location', path: `${args.path}.location`, label: 'Inventory Location' });
+  return location.id;
+}
+
+/**
+ * Item fulfilment against a sales order: cannot ship more than remains to fulfil on each line, and
+ * takes the shipped quantity off on-hand stock at the shipping location.
+ */
+export const itemFulfillmentRules: RecordRules = {
+  prepare(draft, { store }) {
+    const order = requireSource({ store, fields: draft, types: ['salesOrder'], label: 'Sales Order' });
+    requireOpenOrder(order, 'fulfil it');
+    const sourced = linesAgainstSource({
+      draft,
+      draftLines: sublistLines(draft, 'item'),
+      source: order,
+      sourceLines: sublistLines(order.fields, 'item'),
+      remaining: (line) => Number(line.quantity) - Number(line.quantityFulfilled ?? 0),
+      action: 'fulfil',
+    });
+    const lines = sourced.map(({ sourceLine, quantity, given, path }, index) => ({
+      ...given,
+      line: index + 1,
+      orderLine: sourceLine.line,
+      item: ref(refId(sourceLine.item) ?? ''),
+      quantity,
+      location: ref(shippingLocation({ store, given, sourceLine, order, draft, path })),
+      itemReceive: true,
+    }));
+    requireStock({
+      store,
+      demand: lines.map((line, index) => ({ itemId: line.item.id, locationId: line.location.id, quantity: line.quantity, path: `item.items[${index}].quantity` })),
+    });
+    const shipStatus = selectValue(draft.shipStatus) ?? 'C';
+    if (!['A', 'B', 'C'].includes(shipStatus)) throw userError(`Unknown ship status ${shipStatus} (A Picked, B Packed, C Shipped).`, 'shipStatus');
+    const prepared: Fields = { tranDate: store.now().slice(0, 10), ...draft, entity: order.fields.entity, createdFrom: ref(order.id), shipStatus: { id: shipStatus } };
+    setSublist(prepared, 'item', lines);
+    return prepared;
+  },
+  apply(record, store) {
+    shipEffects(record, store, 1);
+  },
+  reverse(record, store) {
+    shipEffects(record, store, -1);
+  },
+};
+
+function shipEffects(record: NsRecord, store: RecordStore, sign: 1 | -1): void {
+  const orderId = refId(record.fields.createdFrom) ?? '';
+  for (const line of sublistLines(record.fields, 'item')) {
+    const quantity = Number(line.quantity) * sign;
+    adjustStock(store, { itemId: refId(line.item) ?? '', locationId: refId(line.location) ?? '', delta: -quantity });
+    bumpSourceLine(store, { sourceId: orderId, orderLine: line.orderLine, field: 'quantityFulfilled', delta: quantity });
+  }
+  const order = store.get('salesOrder', orderId);
+  if (order) refreshSalesOrderStatus(order.fields);
+}
+
+/**
+ * Invoice: from a sales order (bills fulfilled, not yet billed quantities by default, at the
+ * order's rates) or standalone with its own item lines. amountRemaining is what the customer owes.
+ */
+export const invoiceRules: RecordRules = {
+  prepare(draft, { store }) {
+    let lines: Fields[];
+    let entity = draft.entity;
+    if (draft.createdFrom !== undefined && draft.createdFrom !== null) {
+      const order = requireSource({ store, fields: draft, types: ['salesOrder'], label: 'Sales Order' });
+      requireOpenOrder(order, 'bill it');
+      entity = order.fields.entity;
+      const draftLines = sublistLines(draft, 'item');
+      const sourced = linesAgainstSource({
+        draft,
+        draftLines,
+        source: order,
+        sourceLines: sublistLines(order.fields, 'item'),
+        // Without explicit lines, bill what was shipped; explicit lines may bill up to the ordered quantity.
+        remaining: (line) =>
+          (draftLines.length === 0 ? Number(line.quantityFulfilled ?? 0) : Number(line.quantity)) - Number(line.quantityBilled ?? 0),
+        action: 'bill',
+      });
+      lines = sourced.map(({ sourceLine, quantity, given }, index) => {
+        const rate = Number(sourceLine.rate ?? 0);
+        return { ...given, line: index + 1, orderLine: sourceLine.line, item: ref(refId(sourceLine.item) ?? ''), quantity, rate, amount: money(quantity * rate) };
+      });
+    } else {
+      lines = prepareOrderLines({ store, lines: sublistLines(draft, 'item'), previousLines: [], processed: [] });
+    }
+    requireReference({ store, fields: { entity }, field: 'entity', type: 'customer', path: 'entity', label: 'Customer' });
+    const total = totalOf(lines);
+    const prepared: Fields = { tranDate: store.now().slice(0, 10), ...draft, entity, total, amountRemaining: total, status: status('A', 'Open') };
+    setSublist(prepared, 'item', lines);
+    return prepared;
+  },
+  apply(record, store) {
+    billEffects(record, store, 1);
+  },
+  reverse(record, store) {
+    billEffects(record, store, -1);
+  },
+};
+
+function billEffects(record: NsRecord, store: RecordStore, sign: 1 | -1): void {
+  const orderId = refId(record.fields.createdFrom);
+  if (orderId === undefined) return;
+  for (const line of sublistLines(record.fields, 'item')) {
+    bumpSourceLine(store, { sourceId: orderId, orderLine: line.orderLine, field: 'quantityBilled', delta: Number(line.quantity) * sign });
+  }
+  const order = store.get('salesOrder', orderId);
+  if (order) refreshSalesOrderStatus(order.fields);
+}
