@@ -12,6 +12,7 @@ import {
 } from '../../ports/storage.ts';
 import { PermanentError, type SerializedFailure } from '../errors.ts';
 import type { FlowContext, FlowDelivery, FlowEmit, FlowException, StepOptions } from './definition.ts';
+import { flowDeliveryItem, flowEvent, type EffectOrigin } from './effects.ts';
 
 /** Thrown inside flow code to stop the run while the instance waits; never seen by flow code. */
 export class FlowSuspended {
@@ -70,6 +71,9 @@ export class FlowRun implements FlowContext {
   get traceparent(): string | null {
     return this.instance.traceparent;
   }
+  private get origin(): EffectOrigin {
+    return { flow: this.flow, instanceId: this.instanceId, correlationId: this.correlationId, traceparent: this.traceparent };
+  }
 
   async step<T>(name: string, fn: () => Promise<T> | T, options: StepOptions<T> = {}): Promise<T> {
     this.claimName(name);
@@ -87,15 +91,7 @@ export class FlowRun implements FlowContext {
 
   async deliver(name: string, item: FlowDelivery, options: StepOptions<EnqueueOutcome> = {}): Promise<EnqueueOutcome> {
     const enqueue = async () => {
-      const [outcome] = await this.deps.enqueue([
-        {
-          ...item,
-          idempotencyKey: item.idempotencyKey ?? `${this.instance.id}/${name}`,
-          correlationId: this.correlationId,
-          ...(this.traceparent !== null && { traceparent: this.traceparent }),
-          context: { businessKey: item.key, flow: this.instance.flow, ...item.context },
-        },
-      ]);
+      const [outcome] = await this.deps.enqueue([flowDeliveryItem(this.origin, name, item)]);
       return outcome!;
     };
     if (item.kind !== 'command') return this.step(name, enqueue, options);
@@ -111,24 +107,7 @@ export class FlowRun implements FlowContext {
     // Not journaled: the event id is derived from the instance and the step, so publishing it
     // again on replay is a duplicate the log ignores.
     this.claimName(name);
-    await this.deps.retryStep(async () => {
-      await this.deps.bus.publish([
-        {
-          specversion: '1.0',
-          // Derived from the instance and step, so a replay publishes a duplicate the log ignores.
-          id: `${this.instance.id}/${name}`,
-          source: `crossdock://flows/${this.instance.flow}`,
-          type: event.type,
-          subject: event.subject,
-          time: new Date(this.deps.clock()).toISOString(),
-          datacontenttype: 'application/json',
-          ...(event.dataschema !== undefined && { dataschema: event.dataschema }),
-          data: event.data,
-          correlationid: this.correlationId,
-          ...(this.traceparent !== null && { traceparent: this.traceparent }),
-        },
-      ]);
-    });
+    await this.deps.retryStep(() => this.deps.bus.publish([flowEvent(this.origin, name, event, this.deps.clock())]));
   }
 
   async waitForEvent(name: string, options: { type: string; key?: string; timeoutMs?: number }): Promise<CloudEvent | null> {

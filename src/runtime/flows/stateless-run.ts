@@ -3,6 +3,7 @@ import type { Bus } from '../../ports/bus.ts';
 import type { EnqueueOutcome, NewDeliveryItem } from '../../ports/storage.ts';
 import { PermanentError } from '../errors.ts';
 import type { FlowContext, FlowDelivery, FlowEmit, FlowException, StepOptions } from './definition.ts';
+import { flowDeliveryItem, flowEvent } from './effects.ts';
 
 /**
  * The context of a stateless flow (`durable: false`): a one-pass mapping from an event to
@@ -30,34 +31,12 @@ export class StatelessRun implements FlowContext {
   }
 
   async deliver(name: string, item: FlowDelivery): Promise<EnqueueOutcome> {
-    const [outcome] = await this.deps.enqueue([
-      {
-        ...item,
-        idempotencyKey: item.idempotencyKey ?? `${this.instanceId}/${name}`,
-        correlationId: this.correlationId,
-        ...(this.traceparent !== null && { traceparent: this.traceparent }),
-        context: { businessKey: item.key, flow: this.flow, ...item.context },
-      },
-    ]);
+    const [outcome] = await this.deps.enqueue([flowDeliveryItem(this, name, item)]);
     return outcome!;
   }
 
   async emit(name: string, event: FlowEmit): Promise<void> {
-    await this.deps.bus.publish([
-      {
-        specversion: '1.0',
-        id: `${this.instanceId}/${name}`,
-        source: `crossdock://flows/${this.flow}`,
-        type: event.type,
-        subject: event.subject,
-        time: new Date(this.deps.clock()).toISOString(),
-        datacontenttype: 'application/json',
-        ...(event.dataschema !== undefined && { dataschema: event.dataschema }),
-        data: event.data,
-        correlationid: this.correlationId,
-        ...(this.traceparent !== null && { traceparent: this.traceparent }),
-      },
-    ]);
+    await this.deps.bus.publish([flowEvent(this, name, event, this.deps.clock())]);
   }
 
   waitForEvent(name: string): Promise<CloudEvent | null> {
