@@ -15,8 +15,11 @@ import {
   WebAddress,
 } from './primitives.ts';
 
-/** Carrier milestones, in the order they usually happen. */
+/** Warehouse and carrier milestones, in the order they usually happen. */
 export const ShipmentMilestone = {
+  /** In the warehouse: picked from the shelves, then packed (no carrier yet). */
+  picked: 'picked',
+  packed: 'packed',
   labelCreated: 'label-created',
   handedToCarrier: 'handed-to-carrier',
   inTransit: 'in-transit',
@@ -44,12 +47,14 @@ export const ShipmentSchema = defineEntity({
       ),
       { minItems: 1, maxItems: 1000 },
     ),
-    carrier: Type.Object(
-      {
-        code: code('Carrier code, e.g. ups, dhl, royal-mail.', ['ups']),
-        service: Type.Optional(ShortText('Service level, e.g. express.', 64)),
-      },
-      { additionalProperties: false },
+    carrier: Type.Optional(
+      Type.Object(
+        {
+          code: code('Carrier code, e.g. ups, dhl, royal-mail.', ['ups']),
+          service: Type.Optional(ShortText('Service level, e.g. express.', 64)),
+        },
+        { additionalProperties: false, description: 'Known once the parcel is handed to a carrier.' },
+      ),
     ),
     trackingNumber: Type.Optional(ShortText('Carrier tracking number.', 64)),
     trackingUrl: Type.Optional(WebAddress),
