@@ -4,10 +4,12 @@
  * Each figure is printed as one JSON line: {"name","value","unit",...}.
  */
 import { parseArgs } from 'node:util';
+import { shopifyBench } from './connectors/shopify.ts';
 import { coreBench } from './core/index.ts';
 
 const groups: Record<string, (options: { quick: boolean }) => Promise<void>> = {
   core: coreBench,
+  shopify: shopifyBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });

@@ -1,0 +1,106 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DeadLetterKind, DeadLetterStatus } from '../../ports/storage.ts';
+
+export const ExceptionAction = { retry: 'retry', resolve: 'resolve', discard: 'discard' } as const;
+export type ExceptionAction = (typeof ExceptionAction)[keyof typeof ExceptionAction];
+
+/** The dead-letter status each operator action leads to. */
+export const ACTION_STATUS = { retry: 'retried', resolve: 'resolved', discard: 'discarded' } as const satisfies Record<ExceptionAction, DeadLetterStatus>;
+
+export const MAX_PAGE = 200;
+export const MAX_BULK = 500;
+
+export const ExceptionListQuery = Type.Object({
+  status: Type.Union([Type.Enum(DeadLetterStatus), Type.Literal('all')], { default: 'open' }),
+  kind: Type.Optional(Type.Enum(DeadLetterKind)),
+  target: Type.Optional(Type.String({ minLength: 1, description: 'Delivery target role, or flow name for flow exceptions.' })),
+  key: Type.Optional(Type.String({ minLength: 1, description: 'Business key: order number, return number, sku@location, customer id.' })),
+  errorCode: Type.Optional(Type.String({ minLength: 1, description: "The target system's error code, e.g. REQUIRED_FIELD_MISSING." })),
+  afterId: Type.Optional(Type.Integer({ minimum: 0, description: 'Cursor: `nextAfterId` of the previous page.' })),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50 }),
+});
+export type ExceptionListQuery = Static<typeof ExceptionListQuery>;
+
+export const ExceptionSummary = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.Enum(DeadLetterKind),
+    status: Type.Enum(DeadLetterStatus),
+    target: Type.String(),
+    key: Type.String(),
+    businessKey: Type.String(),
+    entity: Type.Union([Type.String(), Type.Null()]),
+    errorCode: Type.String(),
+    errorMessage: Type.String(),
+    errorField: Type.Union([Type.String(), Type.Null()]),
+    system: Type.Union([Type.String(), Type.Null()]),
+    summary: Type.String({ description: 'One sentence in business words.' }),
+    correlationId: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+    ageMs: Type.Number(),
+    context: Type.Unknown({ description: 'Business context recorded with the failure (order number, customer, amount, store).' }),
+  },
+  { $id: 'ExceptionSummary' },
+);
+export type ExceptionSummary = Static<typeof ExceptionSummary>;
+
+export const ExceptionPageSchema = Type.Object({
+  items: Type.Array(ExceptionSummary),
+  nextAfterId: Type.Union([Type.Integer(), Type.Null()]),
+  total: Type.Union([Type.Integer(), Type.Null()], { description: 'Matching entries; null when filtering by error code (see groups).' }),
+  scanned: Type.Integer(),
+});
+
+export const GroupsQuery = Type.Object({
+  status: Type.Union([Type.Enum(DeadLetterStatus), Type.Literal('all')], { default: 'open' }),
+  kind: Type.Optional(Type.Enum(DeadLetterKind)),
+});
+
+export const ExceptionGroupsSchema = Type.Object({
+  groups: Type.Array(
+    Type.Object({
+      target: Type.String(),
+      errorCode: Type.String(),
+      count: Type.Integer(),
+      oldestAt: Type.Number(),
+      example: Type.String(),
+      exampleId: Type.Integer(),
+    }),
+  ),
+  total: Type.Integer(),
+  complete: Type.Boolean({ description: 'False when counting stopped at its limit; counts are then lower bounds.' }),
+  computedAt: Type.Number(),
+});
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const ActionParams = Type.Object({ id: Type.Integer({ minimum: 1 }), action: Type.Enum(ExceptionAction) });
+export const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'Why; kept in the audit log.' });
+export const ActionBody = Type.Object({ reason: Reason });
+export const BulkBody = Type.Object({
+  ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: MAX_BULK, uniqueItems: true }),
+  action: Type.Enum(ExceptionAction),
+  reason: Reason,
+});
+
+export const ActionOutcome = Type.Union([Type.Literal('done'), Type.Literal('not-open'), Type.Literal('not-found')]);
+export const ActionResult = Type.Object({
+  id: Type.Integer(),
+  outcome: ActionOutcome,
+  status: Type.Union([Type.Enum(DeadLetterStatus), Type.Null()], { description: 'The entry status after the request.' }),
+  message: Type.String(),
+});
+export const BulkResult = Type.Object({ results: Type.Array(ActionResult), done: Type.Integer(), skipped: Type.Integer() });
+
+export const ExceptionDetail = Type.Object({
+  exception: ExceptionSummary,
+  error: Type.Unknown({ description: 'The failure as recorded: type, code, field, system, message, details.' }),
+  /** The delivery item (with its current queue status) or the flow instance (with its journal). */
+  subject: Type.Union([
+    Type.Object({ kind: Type.Literal('delivery'), item: Type.Unknown() }),
+    Type.Object({ kind: Type.Literal('flow'), instance: Type.Unknown() }),
+    Type.Object({ kind: Type.Literal('missing'), ref: Type.String() }),
+  ]),
+  now: Type.String({ description: 'Where the business object stands now, in words.' }),
+  history: Type.Array(Type.Object({ id: Type.Integer(), at: Type.Number(), actor: Type.String(), action: Type.String(), reason: Type.String() })),
+});
