@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { openSqlite } from '../../adapters/sqlite/index.ts';
+import { registerOperationsRoutes } from '../../api/operations-routes.ts';
 import { createHubServer } from '../../api/server.ts';
+import { consolePlugin, DEMO_CONSOLE_CREDENTIALS, demoConsoleUsers } from '../../console/index.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { Hub } from '../../runtime/hub.ts';
 import { seededRandom } from '../../sandboxes/kit/random.ts';
@@ -52,6 +55,9 @@ async function runDemo(context: CommandContext, options: DemoOptions): Promise<n
   });
   const logger = createLogger({ level: 'warn', destination: { write: (line: string) => context.io.stderr.write(line) } });
   const server = createHubServer({ bus: adapters.bus, logger });
+  registerOperationsRoutes(server, hub);
+  // The demo's console has one user per role with known passwords (printed below).
+  await server.register(consolePlugin, { hub, users: await demoConsoleUsers(), cookieSecret: randomBytes(32).toString('hex') });
   const counts: PlayerCounts = { published: 0, viaHttp: 0, httpRefused: 0 };
   const startedAt = Date.now();
   let ticker: NodeJS.Timeout | undefined;
@@ -63,7 +69,8 @@ async function runDemo(context: CommandContext, options: DemoOptions): Promise<n
     const { port } = server.server.address() as AddressInfo;
     const baseUrl = `http://127.0.0.1:${port}`;
     context.out(`Crossdock demo: ${scenario.description}`);
-    context.out(`  hub listening on ${baseUrl} (POST ${baseUrl}/events, GET ${baseUrl}/healthz)`);
+    context.out(`  hub listening on ${baseUrl} (POST ${baseUrl}/events, GET ${baseUrl}/metrics, GET ${baseUrl}/readyz)`);
+    context.out(`  console ${baseUrl}/console/ — ${DEMO_CONSOLE_CREDENTIALS.map((user) => `${user.name} / ${user.password}`).join(', ')}`);
     context.out(`  database ${databasePath}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
     context.out(`  playing ${options.rate} events/s for ${options.duration} s, seed ${options.seed}; Ctrl-C stops\n`);
 

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { registerOperationsRoutes } from '../../api/operations-routes.ts';
 import { createHubServer } from '../../api/server.ts';
 import { redactConfig } from '../../config/load.ts';
 import { createLogger } from '../../observability/logger.ts';
@@ -53,6 +54,7 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
     onSchedulerError: (job, error) => logger.error({ job, err: error }, 'scheduled job failed'),
   });
   const server = createHubServer({ bus: adapters.bus, logger, inbound: config.inbound });
+  registerOperationsRoutes(server, hub);
   try {
     await hub.start();
     const address = await server.listen({ host: config.http.host, port: config.http.port });
