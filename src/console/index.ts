@@ -18,4 +18,3 @@ export {
   type HealthPanelResult,
 } from './health/panels.ts';
 export { MetricsSampler, type MetricsSample, type MetricsSamplerOptions } from './metrics/sampler.ts';
-export type { DeadLetterGrouping } from './exceptions/query.ts';

@@ -175,6 +175,8 @@ export interface DeadLetterQuery {
   target?: string;
   key?: string;
   correlationId?: string;
+  /** The system's error code (or the failure type when there is none). */
+  errorCode?: string;
   /** Page after this id (ids grow). */
   afterId?: number;
   limit?: number;
@@ -192,12 +194,23 @@ export interface DeadLetterStore {
   get(id: number): Promise<DeadLetter | undefined>;
   list(query: DeadLetterQuery): Promise<DeadLetter[]>;
   count(query: Omit<DeadLetterQuery, 'afterId' | 'limit'>): Promise<number>;
+  /** Counts by reason: target and error code, with the oldest entry of each group. */
+  groups(query: { status?: DeadLetterStatus; kind?: DeadLetterKind }): Promise<DeadLetterGroup[]>;
   /**
    * Moves an open dead letter to a final state and writes the audit entry in the same
    * transaction. For a delivery dead letter, `retried` puts the item back in its queue.
    * Returns false when the entry is not open (someone acted first).
    */
   act(id: number, status: Exclude<DeadLetterStatus, 'open'>, action: OperatorAction): Promise<boolean>;
+}
+
+export interface DeadLetterGroup {
+  target: string;
+  /** The system's error code, or the failure type when there is none. */
+  errorCode: string;
+  count: number;
+  oldestAt: number;
+  oldestId: number;
 }
 
 export interface AuditEntry {
@@ -287,6 +300,8 @@ export interface FlowStore {
   /** Waiting instances whose condition matches an event type and one of the keys. */
   findWaiting(eventType: string, keys: readonly string[]): Promise<FlowInstance[]>;
   list(query: { status?: FlowStatus; flow?: string; key?: string; correlationId?: string; limit?: number }): Promise<FlowInstance[]>;
+  /** How many instances are in a status (optionally of one flow), without loading them. */
+  count(query: { status: FlowStatus; flow?: string }): Promise<number>;
   /** Instances still `running` (a crash interrupted them), to resume on start. */
   unfinished(limit: number): Promise<FlowInstance[]>;
 }

@@ -153,6 +153,15 @@ export class SqliteFlowStore implements FlowStore {
     return rows.map((row) => this.toInstance(row));
   }
 
+  async count(query: { status: FlowStatus; flow?: string }): Promise<number> {
+    const row = (
+      query.flow === undefined
+        ? this.prepared('SELECT count(*) AS n FROM flows WHERE status = ?').get(query.status)
+        : this.prepared('SELECT count(*) AS n FROM flows WHERE status = ? AND flow = ?').get(query.status, query.flow)
+    ) as { n: number };
+    return row.n;
+  }
+
   async unfinished(limit: number): Promise<FlowInstance[]> {
     const rows = this.prepared(`SELECT * FROM flows WHERE status = 'running' ORDER BY updated_at LIMIT ?`).all(limit) as FlowRow[];
     return rows.map((row) => this.toInstance(row));

@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   AuditStore,
   DeadLetter,
+  DeadLetterGroup,
   DeadLetterQuery,
   DeadLetterStatus,
   DeadLetterStore,
@@ -50,6 +51,7 @@ function filters(query: Omit<DeadLetterQuery, 'limit'>): { where: string; params
     ['target', query.target],
     ['key', query.key],
     ['correlation_id', query.correlationId],
+    ['error_code', query.errorCode],
   ] as const;
   for (const [column, value] of columns) {
     if (value !== undefined) {
@@ -110,6 +112,16 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
     const { where, params } = filters(query);
     const row = this.db.prepare(`SELECT count(*) AS n FROM dead_letters ${where}`).get(...params) as { n: number };
     return row.n;
+  }
+
+  async groups(query: { status?: DeadLetterStatus; kind?: DeadLetter['kind'] }): Promise<DeadLetterGroup[]> {
+    const { where, params } = filters(query);
+    return this.db
+      .prepare(
+        `SELECT target, error_code AS errorCode, count(*) AS count, min(created_at) AS oldestAt, min(id) AS oldestId
+         FROM dead_letters ${where} GROUP BY target, error_code ORDER BY count DESC, oldestAt, oldestId`,
+      )
+      .all(...params) as DeadLetterGroup[];
   }
 
   act(id: number, status: Exclude<DeadLetterStatus, 'open'>, action: OperatorAction): Promise<boolean> {

@@ -52,7 +52,8 @@ export const migrations: readonly string[] = [
   -- Traces start from the event log (indexed by correlation id) and follow business keys, so
   -- the queue itself is indexed by key only: every index here is paid on every enqueue.
   CREATE INDEX delivery_key ON delivery (key);
-  CREATE INDEX delivery_delivered ON delivery (delivered_at) WHERE status = 'delivered';
+  CREATE INDEX delivery_delivered ON delivery (target, delivered_at) WHERE status = 'delivered';
+  CREATE INDEX delivery_dead ON delivery (target) WHERE status = 'dead';
 
   -- Newest version seen per state key, so an older update arriving late is dropped.
   CREATE TABLE delivery_versions (
@@ -73,9 +74,12 @@ export const migrations: readonly string[] = [
     context TEXT NOT NULL,
     correlation_id TEXT,
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    -- The system's error code (or the failure type), for grouping and filtering by reason.
+    error_code TEXT GENERATED ALWAYS AS (coalesce(json_extract(error, '$.code'), json_extract(error, '$.type'))) VIRTUAL
   );
   CREATE INDEX dead_letters_status ON dead_letters (status, id);
+  CREATE INDEX dead_letters_reason ON dead_letters (status, target, error_code, id);
   CREATE INDEX dead_letters_key ON dead_letters (key);
   CREATE INDEX dead_letters_correlation ON dead_letters (correlation_id);
 

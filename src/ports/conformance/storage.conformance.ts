@@ -145,6 +145,9 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         expect([...page1, ...page2].map((entry) => entry.key)).toEqual(['SO-0', 'SO-1', 'SO-2']);
         const [stats] = await delivery.stats('erp');
         expect(stats).toMatchObject({ target: 'erp', pending: 0, inFlight: 2, dead: 3, delivered: 0 });
+        expect(await deadLetters.groups({ status: 'open' })).toMatchObject([{ target: 'erp', errorCode: 'REQUIRED_FIELD_MISSING', count: 3 }]);
+        expect((await deadLetters.list({ errorCode: 'REQUIRED_FIELD_MISSING', limit: 10 })).map((entry) => entry.key)).toEqual(['SO-0', 'SO-1', 'SO-2']);
+        expect(await deadLetters.count({ errorCode: 'UNABLE_TO_LOCK_ROW' })).toBe(0);
         expect((await delivery.find({ key: 'SO-4' })).map((item) => item.status)).toEqual(['in_flight']);
       });
 
@@ -236,6 +239,8 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         expect((await flows.findWaiting('retail.order.booked.v1', ['SO-0', 'SO-1'])).map((flow) => flow.id)).toEqual(['f2']);
         expect(await flows.findWaiting('retail.order.booked.v1', ['SO-2'])).toEqual([]);
         expect(await flows.findWaiting('retail.order.shipped.v1', ['SO-1'])).toEqual([]);
+        expect(await flows.count({ status: 'waiting' })).toBe(1);
+        expect(await flows.count({ status: 'waiting', flow: 'returns' })).toBe(0);
         expect(await flows.unfinished(10)).toEqual([]);
       });
 
