@@ -1,0 +1,57 @@
+import type { DeliveryItem } from '../../ports/storage.ts';
+import type { DeliveryContext, ItemOutcome } from '../../runtime/delivery/target.ts';
+import { PermanentError } from '../../runtime/errors.ts';
+import type { SalesforceClient } from './client.ts';
+import { SALESFORCE_SYSTEM } from './failures.ts';
+import type { SalesforceMappingName, SalesforceMappings } from './mappings.ts';
+import { upsertCollection } from './outbound/collections.ts';
+import type { OrderProjection } from './outbound/orders.ts';
+
+/** The delivery operations of the Salesforce connector (the CRM role). */
+export const SalesforceOperation = {
+  upsertCustomer: 'upsertCustomer',
+  upsertProduct: 'upsertProduct',
+  upsertInventoryLevel: 'upsertInventoryLevel',
+  upsertShipment: 'upsertShipment',
+  upsertReturn: 'upsertReturn',
+  upsertCase: 'upsertCase',
+  updateCaseStatus: 'updateCaseStatus',
+  projectOrder: 'projectOrder',
+} as const;
+export type SalesforceOperation = (typeof SalesforceOperation)[keyof typeof SalesforceOperation];
+
+/** Payload of `updateCaseStatus`. */
+export interface CaseStatusUpdate {
+  caseNumber: string;
+  status: string;
+}
+
+/** Collections operations: the object written and the mapping that builds its records. */
+export const COLLECTION_OPERATIONS: Record<Exclude<SalesforceOperation, 'projectOrder'>, { object: string; mapping: SalesforceMappingName }> = {
+  upsertCustomer: { object: 'Account', mapping: 'customer.to-salesforce' },
+  upsertProduct: { object: 'Product2', mapping: 'product.to-salesforce' },
+  upsertInventoryLevel: { object: 'Inventory_Level__c', mapping: 'inventory-level.to-salesforce' },
+  upsertShipment: { object: 'Shipment__c', mapping: 'shipment.to-salesforce' },
+  upsertReturn: { object: 'Return__c', mapping: 'return.to-salesforce' },
+  upsertCase: { object: 'Case', mapping: 'case.to-salesforce' },
+  updateCaseStatus: { object: 'Case', mapping: 'case-status.to-salesforce' },
+};
+
+export interface OutboundDeps {
+  client: SalesforceClient;
+  mappings: SalesforceMappings;
+  orders: OrderProjection;
+}
+
+/** One claim = one operation (the delivery store guarantees it) = one request (orders: one per 5). */
+export async function deliverToSalesforce(batch: readonly DeliveryItem[], context: DeliveryContext, deps: OutboundDeps): Promise<ItemOutcome[]> {
+  const operation = batch[0]?.operation;
+  if (operation === undefined) return [];
+  if (operation === SalesforceOperation.projectOrder) return deps.orders.deliver(batch, context);
+  const target = COLLECTION_OPERATIONS[operation as keyof typeof COLLECTION_OPERATIONS];
+  if (!target) {
+    const error = new PermanentError(`the Salesforce connector has no operation "${operation}" (known: ${Object.values(SalesforceOperation).join(', ')})`, { code: 'UNKNOWN_OPERATION', system: SALESFORCE_SYSTEM });
+    return batch.map(() => ({ ok: false, error }));
+  }
+  return upsertCollection({ object: target.object, batch, mapping: deps.mappings[target.mapping], client: deps.client, context });
+}
