@@ -96,6 +96,8 @@ export type EnqueueOutcome =
 
 export interface ClaimOptions {
   limit: number;
+  /** A smaller limit for some operations (e.g. 5 orders per Salesforce Composite request). */
+  limitByOperation?: Readonly<Record<string, number>>;
   now: number;
   /** The claim expires after this; an expired claim can be taken again (crashed worker). */
   leaseMs: number;

@@ -224,7 +224,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       const rows = this.claimable.all({
         target,
         now: options.now,
-        limit: options.limit,
+        limit: options.limitByOperation?.[oldest.operation] ?? options.limit,
         leaseUntil: options.now + options.leaseMs,
         operation: oldest.operation,
       }) as DeliveryRow[];

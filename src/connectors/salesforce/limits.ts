@@ -53,6 +53,9 @@ export const DEFAULT_CONCURRENCY = 8;
 export function salesforceBudget(options: { dailyRequestLimit: number; concurrency?: number }): DeliveryBudget {
   return {
     maxBatchSize: COLLECTION_MAX_RECORDS,
+    // One Composite request projects 5 orders (5 collection subrequests at most): claiming 5 makes
+    // one claim one API call, so the engine's own request count stays exact.
+    maxBatchSizeByOperation: { projectOrder: COMPOSITE_MAX_COLLECTIONS_OR_QUERIES },
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     requests: { limit: options.dailyRequestLimit, windowMs: DAY_MS },
   };

@@ -164,11 +164,8 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
           ['bookOrder', 'SO-1'],
           ['bookOrder', 'SO-2'],
         ]);
-        const second = await delivery.claim('erp', claimNow(now));
-        expect(second.map((item) => [item.operation, item.key])).toEqual([
-          ['upsertCustomer', 'C-1'],
-          ['upsertCustomer', 'C-2'],
-        ]);
+        const second = await delivery.claim('erp', { ...claimNow(now), limitByOperation: { upsertCustomer: 1 } });
+        expect(second.map((item) => [item.operation, item.key])).toEqual([['upsertCustomer', 'C-1']]);
       });
 
       it('recovers in-flight items after a crash when asked to (embedded mode)', async () => {

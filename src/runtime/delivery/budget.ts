@@ -5,6 +5,8 @@
 export interface DeliveryBudget {
   /** Most records one request may carry (Salesforce collections: 200; NetSuite record API: 1). */
   maxBatchSize: number;
+  /** Smaller batch sizes for some operations (one Composite request holds 5 orders, say). */
+  maxBatchSizeByOperation?: Readonly<Record<string, number>>;
   /** Most requests in flight at once (NetSuite: the account's concurrency limit). */
   concurrency: number;
   /** A request allocation over a rolling window (Salesforce: 100,000 + 1,000 per licence / 24 h). */

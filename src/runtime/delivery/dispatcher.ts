@@ -122,7 +122,12 @@ export class TargetDispatcher {
         continue;
       }
       const now = clock();
-      const items = await store.claim(target.name, { limit: target.budget.maxBatchSize, now, leaseMs: this.options.leaseMs });
+      const items = await store.claim(target.name, {
+        limit: target.budget.maxBatchSize,
+        ...(target.budget.maxBatchSizeByOperation && { limitByOperation: target.budget.maxBatchSizeByOperation }),
+        now,
+        leaseMs: this.options.leaseMs,
+      });
       if (items.length === 0) {
         const next = await store.nextAvailableAt(target.name);
         await this.sleep(next === undefined ? this.options.idlePollMs : next - now);
