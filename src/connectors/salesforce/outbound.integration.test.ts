@@ -156,7 +156,7 @@ describe('Salesforce connector: sObject Collections upserts', () => {
 
   it('needs nothing more than the sandbox URL and the connected app to start', () => {
     const connector = createSalesforceConnector({ loginUrl: 'https://login.salesforce.com', credentials: { flow: 'client-credentials', clientId: 'x', clientSecret: 'y' }, licences: 250 });
-    expect(connector.budget).toEqual({ maxBatchSize: 200, concurrency: 8, requests: { limit: 350_000, windowMs: 86_400_000 } });
+    expect(connector.budget).toEqual({ maxBatchSize: 200, maxBatchSizeByOperation: { projectOrder: 5 }, concurrency: 8, requests: { limit: 350_000, windowMs: 86_400_000 } });
     expect(connector.name).toBe('crm');
   });
 });
