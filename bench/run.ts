@@ -4,11 +4,13 @@
  * Each figure is printed as one JSON line: {"name","value","unit",...}.
  */
 import { parseArgs } from 'node:util';
+import { salesforceBench } from './connectors/salesforce.ts';
 import { shopifyBench } from './connectors/shopify.ts';
 import { coreBench } from './core/index.ts';
 
 const groups: Record<string, (options: { quick: boolean }) => Promise<void>> = {
   core: coreBench,
+  salesforce: salesforceBench,
   shopify: shopifyBench,
 };
 
