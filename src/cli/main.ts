@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { demoCommand } from './commands/demo.ts';
+import { sandboxCommand } from './commands/sandbox.ts';
 import { startCommand } from './commands/start.ts';
 import { traceCommand } from './commands/trace.ts';
 import { CommandContext } from './context.ts';
@@ -34,7 +35,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addCommand(startCommand(context, setExitCode))
     .addCommand(demoCommand(context, setExitCode))
     .addCommand(dlqCommand(context, setExitCode))
-    .addCommand(traceCommand(context, setExitCode));
+    .addCommand(traceCommand(context, setExitCode))
+    .addCommand(sandboxCommand(context, setExitCode));
   // Subcommands inherit neither exitOverride nor the output streams; set them on every level.
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });

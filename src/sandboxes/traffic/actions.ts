@@ -1,0 +1,151 @@
+/**
+ * What the traffic generator does, as plain data: a timed list of retail actions, each one the
+ * way a real system would produce it. The planner and the CSV replay produce them; the executor
+ * performs them against the sandboxes. Keeping them as data makes a plan testable without servers.
+ */
+export const ActionKind = {
+  /** A storefront checkout: Shopify places the order and fires `orders/create`. */
+  storefrontOrder: 'storefront-order',
+  /** A till sale: the POS posts a CloudEvent to the hub. */
+  storeOrder: 'store-order',
+  /** A wholesale order keyed by a sales rep: a Salesforce Order with order products. */
+  b2bOrder: 'b2b-order',
+  /** A card payment captured by the payment provider (Stripe-style payment intent). */
+  paymentCapture: 'payment-capture',
+  /** Goods received at the DC: WMS receipt adjustment and a NetSuite inventory adjustment. */
+  stockReceipt: 'stock-receipt',
+  /** Stock moved or written off: a NetSuite transfer adjustment or a WMS count/shrinkage. */
+  stockMovement: 'stock-movement',
+  /** The warehouse reports a milestone on a released fulfilment order. */
+  shipmentMilestone: 'shipment-milestone',
+  /** A storefront return refunded in Shopify. */
+  storefrontReturn: 'storefront-return',
+  /** A return opened by customer service as a Salesforce Case. */
+  serviceReturnCase: 'service-return-case',
+  /** A customer changes their profile in one system. */
+  customerEdit: 'customer-edit',
+  /** The ERP becomes unreachable for a while (NetSuite downtime fault). */
+  erpOutage: 'erp-outage',
+} as const;
+export type ActionKind = (typeof ActionKind)[keyof typeof ActionKind];
+
+export const BadData = {
+  unknownSku: 'unknown-sku',
+  priceMismatch: 'price-mismatch',
+  malformedPayload: 'malformed-payload',
+} as const;
+export type BadData = (typeof BadData)[keyof typeof BadData];
+
+export const ReturnReason = {
+  damaged: 'damaged',
+  wrongItem: 'wrong-item',
+  doesNotFit: 'does-not-fit',
+  changedMind: 'changed-mind',
+  lateDelivery: 'late-delivery',
+} as const;
+export type ReturnReason = (typeof ReturnReason)[keyof typeof ReturnReason];
+
+export type Milestone = 'picked' | 'packed' | 'shipped' | 'delivered';
+export type CustomerSystem = 'salesforce' | 'shopify' | 'netsuite';
+
+export interface OrderLineSpec {
+  sku: string;
+  quantity: number;
+  /** Unit price as sold, decimal string. Differs from the list price for a price mismatch. */
+  unitPrice: string;
+}
+
+interface ActionBase {
+  /** Offset from the start of the run, in ms. */
+  atMs: number;
+  /** Position in the plan (0-based), stable for a seed. */
+  sequence: number;
+  /** The bad data this action carries on purpose, if any. */
+  badData?: BadData;
+}
+
+export interface OrderAction extends ActionBase {
+  kind: typeof ActionKind.storefrontOrder | typeof ActionKind.storeOrder | typeof ActionKind.b2bOrder;
+  /** The plan's name for the order, e.g. WEB-000012; later actions refer to it. */
+  orderRef: string;
+  customerNumber: string;
+  locationCode: string;
+  lines: OrderLineSpec[];
+}
+
+export interface PaymentAction extends ActionBase {
+  kind: typeof ActionKind.paymentCapture;
+  orderRef: string;
+  /** Minor units (cents). */
+  amountMinor: number;
+  method: 'card' | 'gift_card' | 'paypal';
+}
+
+export interface StockReceiptAction extends ActionBase {
+  kind: typeof ActionKind.stockReceipt;
+  sku: string;
+  quantity: number;
+  locationCode: string;
+  /** Purchase order or ASN the goods arrived against. */
+  reference: string;
+}
+
+export interface StockMovementAction extends ActionBase {
+  kind: typeof ActionKind.stockMovement;
+  sku: string;
+  /** Units moved (transfer, positive) or the signed change of a count, shrinkage or damage. */
+  quantity: number;
+  movement: 'transfer' | 'cycle-count' | 'shrinkage' | 'damaged';
+  fromLocationCode: string;
+  /** Only for transfers. */
+  toLocationCode?: string;
+}
+
+export interface ShipmentMilestoneAction extends ActionBase {
+  kind: typeof ActionKind.shipmentMilestone;
+  /** The order to advance; without one the oldest released order that can move is advanced. */
+  orderRef?: string;
+  /** The milestone to report; without one, the order's next milestone. */
+  milestone?: Milestone;
+  carrier: string;
+  trackingNumber: string;
+}
+
+export interface ReturnAction extends ActionBase {
+  kind: typeof ActionKind.storefrontReturn | typeof ActionKind.serviceReturnCase;
+  /** The earlier order being returned; without one, the newest order of its channel. */
+  orderRef?: string;
+  customerNumber: string;
+  reason: ReturnReason;
+  /** Units returned of the order's first line. */
+  quantity: number;
+}
+
+export interface CustomerEditAction extends ActionBase {
+  kind: typeof ActionKind.customerEdit;
+  system: CustomerSystem;
+  customerNumber: string;
+  changes: { phone?: string; city?: string; marketingOptIn?: boolean; note?: string };
+}
+
+export interface ErpOutageAction extends ActionBase {
+  kind: typeof ActionKind.erpOutage;
+  durationMs: number;
+}
+
+export type TrafficAction =
+  | OrderAction
+  | PaymentAction
+  | StockReceiptAction
+  | StockMovementAction
+  | ShipmentMilestoneAction
+  | ReturnAction
+  | CustomerEditAction
+  | ErpOutageAction;
+
+/** Actions per kind, e.g. for a summary line or a test. */
+export function countByKind(actions: readonly TrafficAction[]): Record<ActionKind, number> {
+  const counts = Object.fromEntries(Object.values(ActionKind).map((kind) => [kind, 0])) as Record<ActionKind, number>;
+  for (const action of actions) counts[action.kind] += 1;
+  return counts;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ActionKind, countByKind } from './actions.ts';
+import type { OrderAction, TrafficAction } from './actions.ts';
+import { DEMO_SEED, UNKNOWN_SKUS } from './demo-data.ts';
+import { InvalidScenarioError, planRetailDay } from './planner.ts';
+
+const arrivals = (plan: TrafficAction[]) => plan.filter((a) => a.kind !== ActionKind.paymentCapture && a.kind !== ActionKind.erpOutage);
+
+describe('planRetailDay', () => {
+  it('is deterministic per seed and differs between seeds', () => {
+    const options = { seed: 42, durationMs: 60_000, rate: 10 };
+    expect(planRetailDay(options)).toEqual(planRetailDay(options));
+    expect(JSON.stringify(planRetailDay({ ...options, seed: 43 }))).not.toEqual(JSON.stringify(planRetailDay(options)));
+  });
+
+  it('honours the rate: about rate × duration arrivals without a burst', () => {
+    const plan = planRetailDay({ seed: 7, durationMs: 100_000, rate: 20, burst: false });
+    // Expected 2,000 (Poisson, sd ≈ 45): loose bounds that still catch a wrong unit or a missing event.
+    expect(arrivals(plan).length).toBeGreaterThan(1800);
+    expect(arrivals(plan).length).toBeLessThan(2200);
+    expect(plan.every((a) => a.atMs >= 0 && a.atMs < 100_000)).toBe(true);
+    expect(plan.map((a) => a.atMs)).toEqual([...plan.map((a) => a.atMs)].sort((a, b) => a - b));
+    expect(plan.map((a) => a.sequence)).toEqual(plan.map((_, index) => index));
+  });
+
+  it('raises traffic during the flash sale, with the extra traffic as storefront orders', () => {
+    const durationMs = 100_000;
+    const plan = planRetailDay({ seed: 3, durationMs, rate: 20, burst: { at: 0.5, length: 0.1, multiplier: 5 } });
+    const inside = arrivals(plan).filter((a) => a.atMs >= 50_000 && a.atMs < 60_000);
+    const before = arrivals(plan).filter((a) => a.atMs >= 30_000 && a.atMs < 40_000);
+    // 1,000 expected in the burst window vs 200 in a normal one of the same length.
+    expect(inside.length).toBeGreaterThan(3 * before.length);
+    const storefrontShare = (list: TrafficAction[]) => list.filter((a) => a.kind === ActionKind.storefrontOrder).length / list.length;
+    expect(storefrontShare(inside)).toBeGreaterThan(storefrontShare(before) + 0.3);
+  });
+
+  it('schedules the ERP outage once, at its window', () => {
+    const plan = planRetailDay({ seed: 1, durationMs: 20_000, rate: 5, outage: { at: 0.25, length: 0.1 } });
+    const outages = plan.filter((a) => a.kind === ActionKind.erpOutage);
+    expect(outages).toEqual([expect.objectContaining({ atMs: 5_000, durationMs: 2_000 })]);
+    expect(planRetailDay({ seed: 1, durationMs: 20_000, rate: 5 }).some((a) => a.kind === ActionKind.erpOutage)).toBe(false);
+  });
+
+  it('puts bad data on about the configured share of arrivals, only on orders', () => {
+    const plan = arrivals(planRetailDay({ seed: 11, durationMs: 100_000, rate: 20, burst: false, badDataShare: 0.2 }));
+    const bad = plan.filter((a) => a.badData !== undefined);
+    expect(bad.length / plan.length).toBeGreaterThan(0.16);
+    expect(bad.length / plan.length).toBeLessThan(0.24);
+    expect(new Set(bad.map((a) => a.kind))).toEqual(new Set([ActionKind.storefrontOrder, ActionKind.storeOrder, ActionKind.b2bOrder]));
+    const unknown = bad.filter((a) => a.badData === 'unknown-sku') as OrderAction[];
+    expect(unknown.every((order) => (UNKNOWN_SKUS as readonly string[]).includes(order.lines[0]?.sku ?? ''))).toBe(true);
+    const mismatched = bad.filter((a) => a.badData === 'price-mismatch') as OrderAction[];
+    for (const order of mismatched) {
+      const line = order.lines[0];
+      const listPrice = DEMO_SEED.products.find((p) => p.sku === line?.sku)?.listPrice;
+      expect(line?.unitPrice).not.toBe(listPrice);
+    }
+    expect(arrivals(planRetailDay({ seed: 11, durationMs: 20_000, rate: 20, badDataShare: 0 })).some((a) => a.badData)).toBe(false);
+  });
+
+  it('draws every kind of a retail day and gives each till sale its payment', () => {
+    const plan = planRetailDay({ seed: 5, durationMs: 60_000, rate: 10 });
+    const counts = countByKind(plan);
+    for (const kind of Object.values(ActionKind)) {
+      if (kind !== ActionKind.erpOutage) expect(counts[kind], kind).toBeGreaterThan(0);
+    }
+    const goodStoreOrders = plan.filter((a) => a.kind === ActionKind.storeOrder && !a.badData);
+    expect(counts[ActionKind.paymentCapture]).toBe(goodStoreOrders.length);
+    const returns = plan.filter((a) => a.kind === ActionKind.storefrontReturn && 'orderRef' in a && a.orderRef);
+    const placedBefore = (ref: string, at: number) => plan.some((a) => a.kind === ActionKind.storefrontOrder && a.orderRef === ref && a.atMs <= at);
+    expect(returns.every((r) => r.kind === ActionKind.storefrontReturn && placedBefore(r.orderRef ?? '', r.atMs))).toBe(true);
+  });
+
+  it('refuses impossible options naming the option', () => {
+    expect(() => planRetailDay({ seed: 1, durationMs: 0, rate: 1 })).toThrow(InvalidScenarioError);
+    expect(() => planRetailDay({ seed: 1, durationMs: 1000, rate: 1, badDataShare: 2 })).toThrow(/badDataShare/);
+    expect(() => planRetailDay({ seed: 1, durationMs: 1000, rate: 1, outage: { at: 0.95, length: 0.1 } })).toThrow(/outage/);
+  });
+});
