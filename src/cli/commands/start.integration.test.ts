@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../adapters/sqlite/index.ts';
 import { eventually } from '../../ports/conformance/harness.ts';
+import { startWmsSandbox } from '../../sandboxes/wms/index.ts';
 import { runCli } from '../main.ts';
 import { bufferedIo } from '../testing.ts';
 
@@ -42,5 +43,44 @@ describe('crossdock start', () => {
     } finally {
       await close();
     }
+  });
+
+  it('builds the configured connectors: deliveries reach the system, its webhooks are verified', async () => {
+    const wms = await startWmsSandbox({ initialStock: { 'SKU-1': 5 }, requestsPerSecond: 1_000 });
+    try {
+      const configFile = join(folder, 'with-wms.yaml');
+      writeFileSync(
+        configFile,
+        [
+          `storage: { kind: sqlite, path: ${JSON.stringify(join(folder, 'wms-hub.sqlite'))} }`,
+          'systems:',
+          '  wms:',
+          '    connector: wms',
+          `    settings: { baseUrl: ${JSON.stringify(wms.url)}, apiKey: "\${env:WMS_KEY}", webhookSecret: whsec_test, warehouseLocationCode: DC-EAST }`,
+        ].join('\n'),
+      );
+      const stop = new AbortController();
+      const io = bufferedIo({ WMS_KEY: wms.apiKey }, stop.signal);
+      const running = runCli(['start', '--config', configFile, '--port', '0'], io);
+      await eventually(() => io.output().includes('crossdock listening on'), 'listening');
+      expect(io.output()).toContain('"role":"wms","system":"wms"');
+      const url = (io.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => String(line.msg).startsWith('crossdock listening on'))!.url) as string;
+      const forged = await fetch(`${url}/webhooks/wms`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wms-signature': 't=1,v1=00' }, body: '{}' });
+      expect(forged.status).toBe(401);
+      expect((await fetch(`${url}/metrics`)).status).toBe(200);
+      stop.abort();
+      expect(await running).toBe(0);
+      expect(io.output()).not.toContain(wms.apiKey);
+    } finally {
+      await wms.close();
+    }
+  });
+
+  it('refuses to start when a connector setting is missing, naming the key', async () => {
+    const configFile = join(folder, 'broken.yaml');
+    writeFileSync(configFile, `storage: { kind: sqlite, path: ${JSON.stringify(join(folder, 'broken.sqlite'))} }\nsystems:\n  payments:\n    connector: payments\n    settings: {}\n`);
+    const io = bufferedIo({}, new AbortController().signal);
+    expect(await runCli(['start', '--config', configFile, '--port', '0'], io)).toBe(2);
+    expect(io.errors()).toContain('systems.payments.settings.secretKey: required by the payments connector');
   });
 });

@@ -1,6 +1,11 @@
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerOperationsRoutes } from '../../api/operations-routes.ts';
 import { createHubServer } from '../../api/server.ts';
+import { webhookRoutes } from '../../api/webhooks-route.ts';
+import type { Connector } from '../../connectors/connector.ts';
+import { pollerJob } from '../../connectors/inbound/poller-job.ts';
+import { ConnectorConfigurationError, createConnectorFromConfig, type SystemSettings } from '../../connectors/registry.ts';
 import { redactConfig } from '../../config/load.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { Hub } from '../../runtime/hub.ts';
@@ -39,15 +44,26 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
   const stop = context.stopSignal();
   const adapters = await openConfiguredAdapters(config);
   logger.info({ config: redactConfig(loaded), file: configFile ?? context.io.env.CROSSDOCK_CONFIG ?? null }, 'configuration loaded');
-  const systems = Object.keys(config.systems);
-  if (systems.length > 0) {
-    // Connectors arrive with their own issues; until then the hub runs without targets.
-    logger.warn({ systems }, 'systems are configured but connectors are not part of this release yet; running without delivery targets');
+  let connectors: Connector[];
+  try {
+    connectors = await Promise.all(
+      Object.entries(config.systems).map(([role, system]) => createConnectorFromConfig(role, system as SystemSettings, { baseDir: configBaseDir(configFile) })),
+    );
+  } catch (error) {
+    await adapters.close();
+    if (!(error instanceof ConnectorConfigurationError)) throw error;
+    context.io.stderr.write(`crossdock: ${error.message}\n`);
+    return ExitCode.config;
   }
+  logger.info({ systems: connectors.map((connector) => ({ role: connector.name, system: connector.system })) }, 'connectors ready');
+  const receivers = new Map(connectors.flatMap((connector) => (connector.webhook ? [[connector.name, connector.webhook] as const] : [])));
+  const pollers = connectors.flatMap((connector) => connector.pollers ?? []);
   const hub = new Hub({
     bus: adapters.bus,
     storage: adapters.storage,
-    targets: [],
+    targets: connectors,
+    jobs: pollers.map((poller) => pollerJob(poller, { bus: adapters.bus, watermarks: adapters.storage.watermarks })),
+    // The retail flows are the next release; until then events are logged and traceable.
     flows: [],
     soleWorker: true,
     delivery: { retry: config.delivery.retry, circuit: config.delivery.circuit, leaseMs: config.delivery.leaseMs },
@@ -55,6 +71,7 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
   });
   const server = createHubServer({ bus: adapters.bus, logger, inbound: config.inbound });
   registerOperationsRoutes(server, hub);
+  await server.register(webhookRoutes, { bus: adapters.bus, storage: adapters.storage, receivers });
   try {
     await hub.start();
     const address = await server.listen({ host: config.http.host, port: config.http.port });
@@ -64,10 +81,16 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
   } finally {
     await server.close();
     await hub.stop();
+    await Promise.all(connectors.map((connector) => connector.close?.()));
     await adapters.close();
   }
   logger.info('stopped');
   return ExitCode.ok;
+}
+
+/** Custom connector modules are resolved relative to the configuration file. */
+function configBaseDir(file: string | undefined): string {
+  return file ? dirname(resolve(file)) : process.cwd();
 }
 
 function portNumber(value: string): number {
