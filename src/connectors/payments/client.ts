@@ -1,5 +1,6 @@
 import { AuthExpiredError, PermanentError, RateLimitedError, TransientError } from '../../runtime/errors.ts';
 import { STRIPE_API_VERSION, stripeAuthHeaders, type StripeCredentials } from './auth.ts';
+import { parseJsonBody, retryAfterMs } from '../http.ts';
 
 export const PAYMENTS_SYSTEM = 'stripe';
 
@@ -73,7 +74,7 @@ export class StripeClient {
         { cause: error },
       );
     }
-    const body = parseJson(text);
+    const body = parseJsonBody(text);
     if (!response.ok) throw stripeFailure({ status: response.status, body, headers: response.headers, request: `${method} ${url.pathname}` });
     return body as T;
   }
@@ -117,10 +118,6 @@ export function stripeFailure(response: { status: number; body: unknown; headers
   return new PermanentError(message, info);
 }
 
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
-  return Math.max(1, Math.ceil(Number(value) * 1000));
-}
 
 /**
  * Stripe's form encoding: nested objects and arrays in bracket notation
@@ -136,13 +133,4 @@ export function encodeStripeForm(params: Record<string, unknown>): string {
   };
   for (const [key, value] of Object.entries(params)) add(key, value);
   return new URLSearchParams(pairs).toString();
-}
-
-function parseJson(text: string): unknown {
-  if (text.length === 0) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { error: { message: text.slice(0, 200) } };
-  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthExpiredError, PermanentError, RateLimitedError, TransientError } from '../../runtime/errors.ts';
-import { retryAfterMs, wmsFailure } from './client.ts';
+import { retryAfterMs } from '../http.ts';
+import { wmsFailure } from './client.ts';
 
 const failure = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   wmsFailure({ status, body, headers: new Headers(headers), request: 'POST /v1/fulfillment-orders' });

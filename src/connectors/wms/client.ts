@@ -1,6 +1,7 @@
 import { AuthExpiredError, PermanentError, RateLimitedError, TransientError } from '../../runtime/errors.ts';
 import type { QuotaSignal } from '../../runtime/delivery/budget.ts';
 import { wmsAuthHeaders, type WmsCredentials } from './auth.ts';
+import { parseJsonBody, retryAfterMs } from '../http.ts';
 
 export const WMS_SYSTEM = 'wms';
 
@@ -74,7 +75,7 @@ export class WmsClient {
     }
     const quota = this.options.readQuota?.(response.headers);
     if (quota) options.reportQuota?.(quota);
-    const parsed = parseJson(text);
+    const parsed = parseJsonBody(text);
     if (!response.ok) throw wmsFailure({ status: response.status, body: parsed, headers: response.headers, request: `${method} ${url.pathname}` });
     return { status: response.status, body: parsed as T };
   }
@@ -107,18 +108,3 @@ export function wmsFailure(response: { status: number; body: unknown; headers: H
 }
 
 /** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.max(1, Math.ceil(Number(value) * 1000));
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(1, at - now);
-}
-
-function parseJson(text: string): unknown {
-  if (text.length === 0) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { error: { message: text.slice(0, 200) } };
-  }
-}
