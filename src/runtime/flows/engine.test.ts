@@ -113,7 +113,10 @@ describe('FlowEngine', () => {
     });
     adapters = await openSqlite({ path: ':memory:' });
     // The state a crash leaves behind: created, step "a" journaled (with a result of 41), running.
-    await adapters.storage.flows.create({ id: 'i-1', flow: 'three-steps', key: 'SO-1', input: { event: placed('SO-1'), seq: 0 }, correlationId: null, traceparent: null, createdAt: Date.now() });
+    // The instance keeps its trigger's log position; the event itself stays in the log.
+    // (A type no flow starts on, so only the crash-left instance runs.)
+    const [logged] = await adapters.bus.publish([{ ...placed('SO-1'), type: 'retail.order.imported.v1' }]);
+    await adapters.storage.flows.create({ id: 'i-1', flow: 'three-steps', key: 'SO-1', input: { seq: logged!.seq }, correlationId: null, traceparent: null, createdAt: Date.now() });
     await adapters.storage.flows.appendJournal('i-1', { step: 'a', result: 41, at: Date.now() }, 1);
     await start([flow]);
     await eventually(async () => (await adapters.storage.flows.get('i-1'))?.status === 'completed', 'completion');

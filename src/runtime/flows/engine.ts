@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
 import type { Bus, LoggedEvent, Subscription } from '../../ports/bus.ts';
 import { FlowVersionConflict, type EnqueueOutcome, type FlowInstance, type NewDeliveryItem, type Storage } from '../../ports/storage.ts';
-import { isRetryable, toSerializedFailure } from '../errors.ts';
+import { isRetryable, PermanentError, toSerializedFailure } from '../errors.ts';
 import type { FlowDefinition } from './definition.ts';
 import { FlowRun, FlowSuspended, lastSeenSeq, type WaitResult } from './run.ts';
 import { StatelessRun } from './stateless-run.ts';
@@ -25,8 +25,11 @@ export interface FlowEngineOptions {
   timerPollMs?: number;
 }
 
+/**
+ * What an instance stores about its trigger: the event's position in the log. The event itself
+ * stays in the log (a copy per instance would double what every event costs to write).
+ */
 interface FlowInput {
-  event: CloudEvent;
   seq: number;
 }
 
@@ -149,7 +152,7 @@ export class FlowEngine {
             flow: definition.name,
             key: definition.key?.(event) ?? event.subject ?? event.id,
             status: 'running',
-            input: { event, seq } satisfies FlowInput,
+            input: { seq } satisfies FlowInput,
             journal: [],
             waiting: null,
             correlationId: typeof event.correlationid === 'string' ? event.correlationid : event.id,
@@ -160,6 +163,7 @@ export class FlowEngine {
             version: 0,
           },
           false,
+          event,
         );
       });
     }
@@ -187,7 +191,7 @@ export class FlowEngine {
     await this.execute(id);
   }
 
-  private async execute(id: string, known?: FlowInstance, persisted = true): Promise<void> {
+  private async execute(id: string, known?: FlowInstance, persisted = true, trigger?: CloudEvent): Promise<void> {
     const instance = known ?? (await this.options.storage.flows.get(id));
     if (!instance || instance.status !== 'running') return;
     const definition = this.definitions.get(instance.flow);
@@ -205,7 +209,7 @@ export class FlowEngine {
     );
     const { timers } = this.options.storage;
     try {
-      await definition.run(run, (instance.input as FlowInput).event);
+      await definition.run(run, trigger ?? (await this.triggerOf(instance)));
       await run.finish({ status: 'completed' });
       this.events.emit('completed', { id, flow: instance.flow, key: instance.key });
     } catch (error) {
@@ -257,6 +261,19 @@ export class FlowEngine {
       correlationId: run.correlationId,
       createdAt: this.clock(),
     });
+  }
+
+  /** The event that started an instance, read back from the log by its position. */
+  private async triggerOf(instance: FlowInstance): Promise<CloudEvent> {
+    const { seq } = instance.input as FlowInput;
+    const [entry] = await this.options.bus.find({ afterSeq: seq - 1, limit: 1 });
+    if (!entry || entry.seq !== seq) {
+      throw new PermanentError(`the event that started flow ${instance.id} (log position ${seq}) is no longer in the event log`, {
+        code: 'TRIGGER_EVENT_MISSING',
+        field: 'input.seq',
+      });
+    }
+    return entry.event;
   }
 
   private async fail(instance: FlowInstance, run: FlowRun, error: unknown): Promise<void> {
