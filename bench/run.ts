@@ -4,12 +4,14 @@
  * Each figure is printed as one JSON line: {"name","value","unit",...}.
  */
 import { parseArgs } from 'node:util';
+import { netsuiteBench } from './connectors/netsuite.ts';
 import { salesforceBench } from './connectors/salesforce.ts';
 import { shopifyBench } from './connectors/shopify.ts';
 import { coreBench } from './core/index.ts';
 
 const groups: Record<string, (options: { quick: boolean }) => Promise<void>> = {
   core: coreBench,
+  netsuite: netsuiteBench,
   salesforce: salesforceBench,
   shopify: shopifyBench,
 };

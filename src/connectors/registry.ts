@@ -18,6 +18,7 @@ type Factory = (options: Record<string, unknown>) => Connector | Promise<Connect
  * docs/connectors/<system>.md), plus `role` and `budget`.
  */
 const builtIn: Record<string, () => Promise<Factory>> = {
+  netsuite: async () => (await import('./netsuite/index.ts')).createNetSuiteConnector as unknown as Factory,
   salesforce: async () => (await import('./salesforce/index.ts')).createSalesforceConnector as unknown as Factory,
   shopify: async () => {
     const { createShopifyConnector } = await import('./shopify/index.ts');
@@ -42,6 +43,7 @@ const builtIn: Record<string, () => Promise<Factory>> = {
 
 /** Settings a built-in connector cannot start without (the rest have defaults). */
 const requiredSettings: Record<string, readonly string[]> = {
+  netsuite: ['accountId', 'credentials'],
   salesforce: ['loginUrl', 'credentials'],
   shopify: ['storeDomain', 'credentials'],
   wms: ['baseUrl', 'apiKey'],
