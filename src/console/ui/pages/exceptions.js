@@ -107,6 +107,10 @@ export function ExceptionsPage({ me, params, navigate }) {
   const [error, setError] = useState('');
   const [version, setVersion] = useState(0);
   const afterId = cursors[cursors.length - 1];
+  // A link or the address bar can open an exception while this page is already showing.
+  useEffect(() => {
+    if (params.id) setOpenId(Number(params.id));
+  }, [params.id]);
 
   useEffect(() => {
     api(`exceptions?${query({ ...filters, afterId, limit: PAGE_SIZE })}`).then(

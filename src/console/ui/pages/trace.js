@@ -11,7 +11,9 @@ export function TracePage({ params, navigate }) {
   const [open, setOpen] = useState(new Set());
 
   useEffect(() => {
-    setText(q);
+    // Only a new search replaces the box's text: on arriving at an empty Trace page, what the
+    // user has already typed stays (the effect runs after the first paint).
+    if (q) setText(q);
     setTrace(null);
     if (!q) return;
     api(`trace?q=${encodeURIComponent(q)}`).then(
