@@ -102,7 +102,6 @@ describe('crash recovery (SIGKILL during a burst)', () => {
       expect(effect.payload.perKey).toBeGreaterThan(previous);
       lastPerKey.set(effect.key, effect.payload.perKey);
     }
-    console.info(`crash test: ${KILLS} SIGKILLs at ${killedAt.join(', ')} effects; ${attempts.length} deliveries received for ${EVENTS} effects`);
     // Redelivery after a crash is expected (at-least-once), and the target's dedupe absorbs it.
     expect(attempts.length).toBeGreaterThanOrEqual(EVENTS);
   }, 240_000);

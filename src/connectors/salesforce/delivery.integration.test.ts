@@ -8,7 +8,6 @@ import { connectedSandbox, customer, records } from './test-support.ts';
 describe('Salesforce connector behind the DeliveryEngine', () => {
   it('delivers 10,000 distinct customer upserts within 1.05 x the minimum number of calls', async () => {
     const result = await runCustomerUpsertScenario({ customers: 10_000 });
-    console.log(JSON.stringify({ metric: 'salesforce.calls_vs_min', calls_vs_min: result.callsVsMin, calls_used: result.callsUsed, minimum: result.minimumCalls, records_per_second: result.recordsPerSecond }));
     expect(result.delivered).toBe(10_000);
     expect(result.deadLettered).toBe(0);
     expect(result.callsVsMin).toBeLessThanOrEqual(1.05);

@@ -49,7 +49,6 @@ describe('Shopify connector behind the delivery engine', () => {
     }
     const minimum = Math.ceil(keys.length / 250);
     const { calls } = connected.connector;
-    console.log(JSON.stringify({ 'shopify.calls_vs_min': calls.mutation / minimum, mutations: calls.mutation, minimum, lookups: calls.query, throttled: calls.throttled }));
     expect(calls.mutation).toBe(minimum);
     expect(calls.throttled).toBe(0);
   });

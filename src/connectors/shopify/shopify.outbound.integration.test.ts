@@ -48,7 +48,6 @@ describe('Shopify connector: inventory', () => {
     expect(availableIn(sandbox, 'SKU-0150', 'DOWNTOWN-STORE')).toBe(149);
     // Every answer's throttleStatus went back to the budget.
     expect(context.quota.length).toBe(connected.connector.calls.mutation + connected.connector.calls.query);
-    console.log(`shopify inventory: 300 levels, mutations=${connected.connector.calls.mutation}, lookups=${connected.connector.calls.query}`);
   });
 
   it('turns THROTTLED into RateLimitedError with the time the bucket needs, and reports throttleStatus', async () => {

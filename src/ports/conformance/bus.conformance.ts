@@ -140,11 +140,13 @@ export function busConformance(adapter: string, factory: AdapterFactory): void {
           seen.push(...batch.map((entry) => entry.event.id));
         },
       });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Once the first event is handled the consumer has caught up and waits for the next one.
+      await pair.bus.publish([event('live-0')]);
+      await eventually(() => seen.includes('live-0'), 'live-0');
       await pair.bus.publish([event('live-1')]);
       await eventually(() => seen.includes('live-1'), 'live-1');
       await subscription.stop();
-      expect(seen).toEqual(['live-1']);
+      expect(seen).toEqual(['live-0', 'live-1']);
     });
   });
 }
