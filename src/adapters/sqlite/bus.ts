@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
 import type { Bus, ConsumeOptions, EventQuery, LoggedEvent, PublishResult, Subscription } from '../../ports/bus.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { prepared } from './statements.ts';
 
 interface EventRow {
   seq: number;
@@ -84,7 +85,7 @@ export class SqliteBus implements Bus {
   }
 
   async head(): Promise<number> {
-    const row = this.db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number | null };
+    const row = prepared(this.db, 'SELECT max(seq) AS seq FROM events').get() as { seq: number | null };
     return row.seq ?? 0;
   }
 
@@ -109,8 +110,7 @@ export class SqliteBus implements Bus {
       params.push(query.type);
     }
     params.push(query.limit ?? 1000);
-    const rows = this.db
-      .prepare(`SELECT seq, body, logged_at FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+    const rows = prepared(this.db, `SELECT seq, body, logged_at FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
       .all(...params) as EventRow[];
     return rows.map(toLoggedEvent);
   }

@@ -9,6 +9,7 @@ import type {
   NewDeliveryItem,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { prepared } from './statements.ts';
 
 interface DeliveryRow {
   id: number;
@@ -273,8 +274,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   recover(target: string, now: number): Promise<number> {
     return this.writer.write(() => {
-      const result = this.db
-        .prepare(
+      const result = prepared(this.db, 
           `UPDATE delivery SET status = 'pending', lease_until = NULL, available_at = min(available_at, ?)
            WHERE target = ? AND status = 'in_flight'`,
         )
@@ -299,8 +299,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       if (!stats) byTarget.set(name, (stats = { target: name, pending: 0, inFlight: 0, delivered: 0, dead: 0, oldestPendingAt: null }));
       return stats;
     };
-    const unfinished = this.db
-      .prepare(
+    const unfinished = prepared(this.db, 
         `SELECT target, sum(status = 'pending') AS pending, sum(status = 'in_flight') AS inFlight,
            min(CASE WHEN status = 'pending' THEN enqueued_at END) AS oldestPendingAt
          FROM delivery WHERE ${UNFINISHED} ${only} GROUP BY target`,
@@ -308,8 +307,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       .all(...params) as { target: string; pending: number; inFlight: number; oldestPendingAt: number | null }[];
     for (const row of unfinished) Object.assign(entry(row.target), row);
     for (const status of ['delivered', 'dead'] as const) {
-      const rows = this.db
-        .prepare(`SELECT target, count(*) AS n FROM delivery WHERE status = '${status}' ${only} GROUP BY target`)
+      const rows = prepared(this.db, `SELECT target, count(*) AS n FROM delivery WHERE status = '${status}' ${only} GROUP BY target`)
         .all(...params) as { target: string; n: number }[];
       for (const row of rows) entry(row.target)[status] = row.n;
     }
@@ -329,15 +327,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }
     if (where.length === 0) return [];
     params.push(query.limit ?? 1000);
-    const rows = this.db
-      .prepare(`SELECT * FROM delivery WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
+    const rows = prepared(this.db, `SELECT * FROM delivery WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
       .all(...params) as DeliveryRow[];
     return rows.map(toDeliveryItem);
   }
 
   async nextAvailableAt(target: string): Promise<number | undefined> {
-    const row = this.db
-      .prepare(
+    const row = prepared(this.db, 
         `SELECT min(CASE WHEN status = 'pending' THEN available_at ELSE lease_until END) AS at
          FROM delivery WHERE target = ? AND ${UNFINISHED}`,
       )
@@ -347,8 +343,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   prune(before: number): Promise<number> {
     return this.writer.write(() => {
-      const result = this.db
-        .prepare(`DELETE FROM delivery WHERE status = 'delivered' AND delivered_at < ?`)
+      const result = prepared(this.db, `DELETE FROM delivery WHERE status = 'delivered' AND delivered_at < ?`)
         .run(before);
       return result.changes;
     });

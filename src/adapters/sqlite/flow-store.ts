@@ -13,6 +13,7 @@ import {
   type WaitCondition,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { prepared } from './statements.ts';
 
 interface FlowRow {
   id: string;
@@ -34,7 +35,6 @@ export class SqliteFlowStore implements FlowStore {
   private readonly insert: Statement;
   private readonly byId: Statement;
   private readonly addJournal: Statement;
-  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly db: Database,
@@ -112,7 +112,7 @@ export class SqliteFlowStore implements FlowStore {
       sets.push('input = @input');
       params.input = JSON.stringify(patch.input);
     }
-    const statement = this.prepared(`UPDATE flows SET ${sets.join(', ')} WHERE id = @id AND version = @version`);
+    const statement = prepared(this.db, `UPDATE flows SET ${sets.join(', ')} WHERE id = @id AND version = @version`);
     return this.writer.write(() => {
       if (statement.run(params).changes !== 1) throw new FlowVersionConflict(id, version);
       return version + 1;
@@ -124,7 +124,7 @@ export class SqliteFlowStore implements FlowStore {
     // Bound the statement's parameter count; each chunk is one indexed lookup per key.
     for (let from = 0; from < keys.length; from += 200) {
       const chunk = keys.slice(from, from + 200);
-      const rows = this.prepared(
+      const rows = prepared(this.db, 
         `SELECT * FROM flows WHERE status = 'waiting' AND wait_type = ? AND wait_key IN (${chunk.map(() => '?').join(', ')})`,
       ).all(eventType, ...chunk) as FlowRow[];
       for (const row of rows) found.push(this.toInstance(row));
@@ -147,8 +147,7 @@ export class SqliteFlowStore implements FlowStore {
       }
     }
     params.push(query.limit ?? 100);
-    const rows = this.db
-      .prepare(`SELECT * FROM flows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT ?`)
+    const rows = prepared(this.db, `SELECT * FROM flows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT ?`)
       .all(...params) as FlowRow[];
     return rows.map((row) => this.toInstance(row));
   }
@@ -156,24 +155,15 @@ export class SqliteFlowStore implements FlowStore {
   async count(query: { status: FlowStatus; flow?: string }): Promise<number> {
     const row = (
       query.flow === undefined
-        ? this.prepared('SELECT count(*) AS n FROM flows WHERE status = ?').get(query.status)
-        : this.prepared('SELECT count(*) AS n FROM flows WHERE status = ? AND flow = ?').get(query.status, query.flow)
+        ? prepared(this.db, 'SELECT count(*) AS n FROM flows WHERE status = ?').get(query.status)
+        : prepared(this.db, 'SELECT count(*) AS n FROM flows WHERE status = ? AND flow = ?').get(query.status, query.flow)
     ) as { n: number };
     return row.n;
   }
 
   async unfinished(limit: number): Promise<FlowInstance[]> {
-    const rows = this.prepared(`SELECT * FROM flows WHERE status = 'running' ORDER BY updated_at LIMIT ?`).all(limit) as FlowRow[];
+    const rows = prepared(this.db, `SELECT * FROM flows WHERE status = 'running' ORDER BY updated_at LIMIT ?`).all(limit) as FlowRow[];
     return rows.map((row) => this.toInstance(row));
-  }
-
-  private prepared(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 
   private toInstance(row: FlowRow): FlowInstance {
@@ -204,8 +194,7 @@ export class SqliteTimerStore implements TimerStore {
 
   arm(timer: Timer): Promise<void> {
     return this.writer.write(() => {
-      this.db
-        .prepare(
+      prepared(this.db, 
           `INSERT INTO timers (id, flow_id, step, fire_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET fire_at = excluded.fire_at, step = excluded.step, lease_until = NULL`,
         )
@@ -215,19 +204,18 @@ export class SqliteTimerStore implements TimerStore {
 
   cancel(id: string): Promise<void> {
     return this.writer.write(() => {
-      this.db.prepare('DELETE FROM timers WHERE id = ?').run(id);
+      prepared(this.db, 'DELETE FROM timers WHERE id = ?').run(id);
     });
   }
 
   claimDue(options: ClaimOptions): Promise<Timer[]> {
     return this.writer.write(() => {
-      const rows = this.db
-        .prepare(
+      const rows = prepared(this.db, 
           `SELECT id, flow_id AS flowId, step, fire_at AS fireAt FROM timers
            WHERE fire_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY fire_at LIMIT ?`,
         )
         .all(options.now, options.now, options.limit) as Timer[];
-      const lease = this.db.prepare('UPDATE timers SET lease_until = ? WHERE id = ?');
+      const lease = prepared(this.db, 'UPDATE timers SET lease_until = ? WHERE id = ?');
       for (const row of rows) lease.run(options.now + options.leaseMs, row.id);
       return rows;
     });
@@ -238,7 +226,7 @@ export class SqliteTimerStore implements TimerStore {
   }
 
   async nextFireAt(): Promise<number | undefined> {
-    const row = this.db.prepare('SELECT min(fire_at) AS at FROM timers').get() as { at: number | null };
+    const row = prepared(this.db, 'SELECT min(fire_at) AS at FROM timers').get() as { at: number | null };
     return row.at ?? undefined;
   }
 }

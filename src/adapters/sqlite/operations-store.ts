@@ -11,6 +11,7 @@ import type {
   OperatorAction,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { prepared } from './statements.ts';
 
 interface DeadLetterRow {
   id: number;
@@ -75,8 +76,7 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
 
   add(entry: Omit<DeadLetter, 'id' | 'status' | 'updatedAt'>): Promise<number> {
     return this.writer.write(() => {
-      const result = this.db
-        .prepare(
+      const result = prepared(this.db, 
           `INSERT INTO dead_letters (kind, status, target, key, ref, error, context, correlation_id, created_at, updated_at)
            VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -96,28 +96,26 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
   }
 
   async get(id: number): Promise<DeadLetter | undefined> {
-    const row = this.db.prepare('SELECT * FROM dead_letters WHERE id = ?').get(id) as DeadLetterRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM dead_letters WHERE id = ?').get(id) as DeadLetterRow | undefined;
     return row && toDeadLetter(row);
   }
 
   async list(query: DeadLetterQuery): Promise<DeadLetter[]> {
     const { where, params } = filters(query);
-    const rows = this.db
-      .prepare(`SELECT * FROM dead_letters ${where} ORDER BY id LIMIT ?`)
+    const rows = prepared(this.db, `SELECT * FROM dead_letters ${where} ORDER BY id LIMIT ?`)
       .all(...params, query.limit ?? 100) as DeadLetterRow[];
     return rows.map(toDeadLetter);
   }
 
   async count(query: Omit<DeadLetterQuery, 'afterId' | 'limit'>): Promise<number> {
     const { where, params } = filters(query);
-    const row = this.db.prepare(`SELECT count(*) AS n FROM dead_letters ${where}`).get(...params) as { n: number };
+    const row = prepared(this.db, `SELECT count(*) AS n FROM dead_letters ${where}`).get(...params) as { n: number };
     return row.n;
   }
 
   async groups(query: { status?: DeadLetterStatus; kind?: DeadLetter['kind'] }): Promise<DeadLetterGroup[]> {
     const { where, params } = filters(query);
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT target, error_code AS errorCode, count(*) AS count, min(created_at) AS oldestAt, min(id) AS oldestId
          FROM dead_letters ${where} GROUP BY target, error_code ORDER BY count DESC, oldestAt, oldestId`,
       )
@@ -126,31 +124,27 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
 
   act(id: number, status: Exclude<DeadLetterStatus, 'open'>, action: OperatorAction): Promise<boolean> {
     return this.writer.write(() => {
-      const row = this.db
-        .prepare(`UPDATE dead_letters SET status = ?, updated_at = ? WHERE id = ? AND status = 'open' RETURNING *`)
+      const row = prepared(this.db, `UPDATE dead_letters SET status = ?, updated_at = ? WHERE id = ? AND status = 'open' RETURNING *`)
         .get(status, action.now, id) as DeadLetterRow | undefined;
       if (!row) return false;
       if (status === 'retried') {
         if (row.kind === 'delivery') {
           // Back in its queue with a fresh attempt budget; ordering per key still applies.
-          this.db
-            .prepare(
+          prepared(this.db, 
               `UPDATE delivery SET status = 'pending', attempts = 0, available_at = ?, lease_until = NULL
                WHERE id = ? AND status = 'dead'`,
             )
             .run(action.now, Number(row.ref));
         } else {
           // The flow runtime picks up `running` instances and resumes at the first unfinished step.
-          this.db
-            .prepare(
+          prepared(this.db, 
               `UPDATE flows SET status = 'running', error = NULL, version = version + 1, updated_at = ?
                WHERE id = ? AND status = 'failed'`,
             )
             .run(action.now, row.ref);
         }
       }
-      this.db
-        .prepare('INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?, ?, ?, ?, ?)')
+      prepared(this.db, 'INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?, ?, ?, ?, ?)')
         .run(action.now, action.actor, `dead-letter.${status}`, `dead-letter:${id}`, action.reason);
       return true;
     });
@@ -165,8 +159,7 @@ export class SqliteAuditStore implements AuditStore {
 
   record(entry: Omit<AuditEntry, 'id'>): Promise<number> {
     return this.writer.write(() => {
-      const result = this.db
-        .prepare('INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?, ?, ?, ?, ?)')
+      const result = prepared(this.db, 'INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?, ?, ?, ?, ?)')
         .run(entry.at, entry.actor, entry.action, entry.subject, entry.reason);
       return Number(result.lastInsertRowid);
     });
@@ -175,8 +168,7 @@ export class SqliteAuditStore implements AuditStore {
   async list(query: { subject?: string; limit?: number }): Promise<AuditEntry[]> {
     const where = query.subject !== undefined ? 'WHERE subject = ?' : '';
     const params = query.subject !== undefined ? [query.subject] : [];
-    return this.db
-      .prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
+    return prepared(this.db, `SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
       .all(...params, query.limit ?? 100) as AuditEntry[];
   }
 }

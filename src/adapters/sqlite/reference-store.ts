@@ -10,6 +10,7 @@ import type {
   XrefStore,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { prepared } from './statements.ts';
 
 export class SqliteIdempotencyStore implements IdempotencyStore {
   constructor(
@@ -19,8 +20,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   claim(options: { scope: string; key: string; fingerprint: string; now: number; leaseMs: number }): Promise<IdempotencyClaim> {
     return this.writer.write((): IdempotencyClaim => {
-      const row = this.db
-        .prepare('SELECT fingerprint, status, result, lease_until FROM idempotency_keys WHERE scope = ? AND key = ?')
+      const row = prepared(this.db, 'SELECT fingerprint, status, result, lease_until FROM idempotency_keys WHERE scope = ? AND key = ?')
         .get(options.scope, options.key) as
         | { fingerprint: string; status: string; result: string | null; lease_until: number | null }
         | undefined;
@@ -29,13 +29,11 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
         if (row.status === 'completed') return { state: 'completed', result: row.result === null ? null : JSON.parse(row.result) };
         if (row.lease_until !== null && row.lease_until > options.now) return { state: 'in_progress', expiresAt: row.lease_until };
         // The previous holder crashed: its lease ran out, so this caller takes over.
-        this.db
-          .prepare('UPDATE idempotency_keys SET lease_until = ? WHERE scope = ? AND key = ?')
+        prepared(this.db, 'UPDATE idempotency_keys SET lease_until = ? WHERE scope = ? AND key = ?')
           .run(options.now + options.leaseMs, options.scope, options.key);
         return { state: 'new' };
       }
-      this.db
-        .prepare(
+      prepared(this.db, 
           `INSERT INTO idempotency_keys (scope, key, fingerprint, status, lease_until, created_at)
            VALUES (?, ?, ?, 'in_progress', ?, ?)`,
         )
@@ -46,8 +44,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   complete(options: { scope: string; key: string; result: unknown; now: number }): Promise<void> {
     return this.writer.write(() => {
-      this.db
-        .prepare(
+      prepared(this.db, 
           `UPDATE idempotency_keys SET status = 'completed', result = ?, completed_at = ?, lease_until = NULL
            WHERE scope = ? AND key = ?`,
         )
@@ -57,8 +54,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   abandon(options: { scope: string; key: string }): Promise<void> {
     return this.writer.write(() => {
-      this.db
-        .prepare(`DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status = 'in_progress'`)
+      prepared(this.db, `DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status = 'in_progress'`)
         .run(options.scope, options.key);
     });
   }
@@ -72,11 +68,9 @@ export class SqliteXrefStore implements XrefStore {
 
   link(ref: CrossReference, now: number): Promise<void> {
     return this.writer.write(() => {
-      const byHub = this.db
-        .prepare('SELECT external_id FROM xrefs WHERE entity = ? AND hub_id = ? AND system = ?')
+      const byHub = prepared(this.db, 'SELECT external_id FROM xrefs WHERE entity = ? AND hub_id = ? AND system = ?')
         .get(ref.entity, ref.hubId, ref.system) as { external_id: string } | undefined;
-      const byExternal = this.db
-        .prepare('SELECT hub_id FROM xrefs WHERE entity = ? AND system = ? AND external_id = ?')
+      const byExternal = prepared(this.db, 'SELECT hub_id FROM xrefs WHERE entity = ? AND system = ? AND external_id = ?')
         .get(ref.entity, ref.system, ref.externalId) as { hub_id: string } | undefined;
       if (byHub?.external_id === ref.externalId) return;
       if (byHub || byExternal) {
@@ -88,29 +82,25 @@ export class SqliteXrefStore implements XrefStore {
           { code: 'XREF_CONFLICT', system: ref.system, field: 'externalId' },
         );
       }
-      this.db
-        .prepare('INSERT INTO xrefs (entity, hub_id, system, external_id, linked_at) VALUES (?, ?, ?, ?, ?)')
+      prepared(this.db, 'INSERT INTO xrefs (entity, hub_id, system, external_id, linked_at) VALUES (?, ?, ?, ?, ?)')
         .run(ref.entity, ref.hubId, ref.system, ref.externalId, now);
     });
   }
 
   async externalId(options: { entity: string; hubId: string; system: string }): Promise<string | undefined> {
-    const row = this.db
-      .prepare('SELECT external_id FROM xrefs WHERE entity = ? AND hub_id = ? AND system = ?')
+    const row = prepared(this.db, 'SELECT external_id FROM xrefs WHERE entity = ? AND hub_id = ? AND system = ?')
       .get(options.entity, options.hubId, options.system) as { external_id: string } | undefined;
     return row?.external_id;
   }
 
   async hubId(options: { entity: string; system: string; externalId: string }): Promise<string | undefined> {
-    const row = this.db
-      .prepare('SELECT hub_id FROM xrefs WHERE entity = ? AND system = ? AND external_id = ?')
+    const row = prepared(this.db, 'SELECT hub_id FROM xrefs WHERE entity = ? AND system = ? AND external_id = ?')
       .get(options.entity, options.system, options.externalId) as { hub_id: string } | undefined;
     return row?.hub_id;
   }
 
   async all(options: { entity: string; hubId: string }): Promise<CrossReference[]> {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT entity, hub_id AS hubId, system, external_id AS externalId FROM xrefs
          WHERE entity = ? AND hub_id = ? ORDER BY system`,
       )
@@ -126,8 +116,7 @@ export class SqliteScheduleStore implements ScheduleStore {
 
   tryAcquire(options: { name: string; dueAt: number; owner: string; now: number }): Promise<boolean> {
     return this.writer.write(() => {
-      const result = this.db
-        .prepare(
+      const result = prepared(this.db, 
           `INSERT INTO schedules (name, last_due_at, owner, started_at) VALUES (@name, @dueAt, @owner, @now)
            ON CONFLICT (name) DO UPDATE SET last_due_at = excluded.last_due_at, owner = excluded.owner,
              started_at = excluded.started_at
@@ -147,8 +136,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     now: number;
   }): Promise<void> {
     return this.writer.write(() => {
-      this.db
-        .prepare(
+      prepared(this.db, 
           `UPDATE schedules SET finished_at = ?, last_outcome = ?, last_error = ?, next_due_at = ?
            WHERE name = ? AND last_due_at = ?`,
         )
@@ -157,15 +145,14 @@ export class SqliteScheduleStore implements ScheduleStore {
   }
 
   async nextDue(name: string): Promise<number | undefined> {
-    const row = this.db.prepare('SELECT next_due_at FROM schedules WHERE name = ?').get(name) as
+    const row = prepared(this.db, 'SELECT next_due_at FROM schedules WHERE name = ?').get(name) as
       | { next_due_at: number | null }
       | undefined;
     return row?.next_due_at ?? undefined;
   }
 
   async list(): Promise<ScheduleState[]> {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT name, last_due_at AS lastDueAt, last_outcome AS lastOutcome, last_error AS lastError,
            next_due_at AS nextDueAt, owner FROM schedules ORDER BY name`,
       )
@@ -180,20 +167,18 @@ export class SqliteWatermarkStore implements WatermarkStore {
   ) {}
 
   async get(name: string): Promise<string | undefined> {
-    const row = this.db.prepare('SELECT value FROM watermarks WHERE name = ?').get(name) as { value: string } | undefined;
+    const row = prepared(this.db, 'SELECT value FROM watermarks WHERE name = ?').get(name) as { value: string } | undefined;
     return row?.value;
   }
 
   advance(options: { name: string; value: string; expected: string | undefined; now: number }): Promise<boolean> {
     return this.writer.write(() => {
       if (options.expected === undefined) {
-        const result = this.db
-          .prepare('INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING')
+        const result = prepared(this.db, 'INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING')
           .run(options.name, options.value, options.now);
         return result.changes === 1;
       }
-      const result = this.db
-        .prepare('UPDATE watermarks SET value = ?, updated_at = ? WHERE name = ? AND value = ?')
+      const result = prepared(this.db, 'UPDATE watermarks SET value = ?, updated_at = ? WHERE name = ? AND value = ?')
         .run(options.value, options.now, options.name, options.expected);
       return result.changes === 1;
     });
