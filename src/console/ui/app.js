@@ -58,6 +58,8 @@ function Shell({ me, onLogout }) {
   useEffect(() => {
     const listener = () => setRoute(readRoute());
     window.addEventListener('hashchange', listener);
+    // The address may have changed between the first render and now (effects run after paint).
+    listener();
     return () => window.removeEventListener('hashchange', listener);
   }, []);
   const Page = route.page.component;
