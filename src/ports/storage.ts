@@ -17,6 +17,7 @@ export interface Storage {
   readonly schedules: ScheduleStore;
   readonly audit: AuditStore;
   readonly watermarks: WatermarkStore;
+  readonly records: RecordStore;
   close(): Promise<void>;
 }
 
@@ -376,6 +377,43 @@ export interface WatermarkStore {
   get(name: string): Promise<string | undefined>;
   /** Saves a new watermark; refuses to move it when `expected` is not the current one. */
   advance(options: { name: string; value: string; expected: string | undefined; now: number }): Promise<boolean>;
+}
+
+// ── records (read models) ────────────────────────────────────────────────────────────────
+
+/**
+ * A canonical record the hub keeps as a read model: the newest known product, price, stock
+ * level, customer, order, invoice... Flows validate and decide against it instead of asking
+ * the ERP on every event (which would spend the ERP's scarce concurrency on reads).
+ */
+export interface StoredRecord<T = unknown> {
+  /** Canonical entity name: `product`, `price`, `inventory-level`, `customer`, `order`... */
+  entity: string;
+  /** Business key: sku, sku@location, customer hub id, order number... */
+  key: string;
+  data: T;
+  /** Orders writes: a write with a version not above the stored one is ignored. */
+  version: number;
+  /** Secondary keys the record is found by, e.g. `email:ana@example.com`, `phone:+4915...`. */
+  matchKeys: readonly string[];
+  updatedAt: number;
+}
+
+export interface RecordStore {
+  /**
+   * Stores the record when its version is newer than the stored one (or none is stored).
+   * Returns false when a newer or equal version was already there (out-of-order delivery).
+   */
+  put(record: { entity: string; key: string; data: unknown; version: number; matchKeys?: readonly string[] }, now: number): Promise<boolean>;
+  get<T = unknown>(entity: string, key: string): Promise<StoredRecord<T> | undefined>;
+  /** The records of `keys` that exist, in no particular order. */
+  getMany<T = unknown>(entity: string, keys: readonly string[]): Promise<StoredRecord<T>[]>;
+  /** Records having any of `matchKeys`, ordered by key. */
+  match<T = unknown>(entity: string, matchKeys: readonly string[]): Promise<StoredRecord<T>[]>;
+  /** Records of an entity in key order, after `afterKey`: for paging and backfills. */
+  list<T = unknown>(entity: string, options: { afterKey?: string; limit: number }): Promise<StoredRecord<T>[]>;
+  remove(entity: string, key: string): Promise<boolean>;
+  count(entity: string): Promise<number>;
 }
 
 // ── schedules ────────────────────────────────────────────────────────────────────────────

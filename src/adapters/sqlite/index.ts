@@ -6,6 +6,7 @@ import { SqliteDeliveryStore } from './delivery-store.ts';
 import { SqliteFlowStore, SqliteTimerStore } from './flow-store.ts';
 import { GroupCommitWriter } from './group-commit.ts';
 import { SqliteAuditStore, SqliteDeadLetterStore } from './operations-store.ts';
+import { SqliteRecordStore } from './record-store.ts';
 import { SqliteIdempotencyStore, SqliteScheduleStore, SqliteWatermarkStore, SqliteXrefStore } from './reference-store.ts';
 
 export { applyPragmas, type SqliteDatabaseOptions, type SqliteDurability } from './database.ts';
@@ -46,6 +47,7 @@ export async function openSqlite(options: SqliteDatabaseOptions): Promise<Embedd
     schedules: new SqliteScheduleStore(db, writer),
     audit: new SqliteAuditStore(db, writer),
     watermarks: new SqliteWatermarkStore(db, writer),
+    records: new SqliteRecordStore(db, writer),
     close,
   };
   return { bus, storage, close };

@@ -163,4 +163,21 @@ export const migrations: readonly string[] = [
     next_due_at INTEGER
   );
   `,
+  `
+  CREATE TABLE records (
+    entity TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version REAL NOT NULL,
+    data TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (entity, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE record_match_keys (
+    entity TEXT NOT NULL,
+    match_key TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (entity, match_key, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX record_match_keys_by_record ON record_match_keys (entity, key);
+  `,
 ];

@@ -295,6 +295,44 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
       });
     });
 
+    describe('records (read models)', () => {
+      it('keeps the newest version per key and ignores an older one arriving late', async () => {
+        const { records } = pair.storage;
+        expect(await records.put({ entity: 'inventory-level', key: 'SKU-1@DC', data: { available: 5 }, version: 2 }, now)).toBe(true);
+        expect(await records.put({ entity: 'inventory-level', key: 'SKU-1@DC', data: { available: 9 }, version: 1 }, now)).toBe(false);
+        expect(await records.put({ entity: 'inventory-level', key: 'SKU-1@DC', data: { available: 9 }, version: 2 }, now)).toBe(false);
+        expect((await records.get('inventory-level', 'SKU-1@DC'))?.data).toEqual({ available: 5 });
+        expect(await records.put({ entity: 'inventory-level', key: 'SKU-1@DC', data: { available: 3 }, version: 3 }, now + 1)).toBe(true);
+        const stored = await records.get('inventory-level', 'SKU-1@DC');
+        expect(stored).toMatchObject({ data: { available: 3 }, version: 3, updatedAt: now + 1 });
+        expect(await records.get('product', 'SKU-1@DC')).toBeUndefined();
+      });
+
+      it('finds records by match keys, replacing the keys of a record on each write', async () => {
+        const { records } = pair.storage;
+        await records.put({ entity: 'customer', key: 'C-1', data: { n: 1 }, version: 1, matchKeys: ['email:ana@example.com', 'phone:+491'] }, now);
+        await records.put({ entity: 'customer', key: 'C-2', data: { n: 2 }, version: 1, matchKeys: ['email:ana@example.com'] }, now);
+        expect((await records.match('customer', ['email:ana@example.com'])).map((r) => r.key)).toEqual(['C-1', 'C-2']);
+        expect((await records.match('customer', ['phone:+491', 'loyalty:L9'])).map((r) => r.key)).toEqual(['C-1']);
+        await records.put({ entity: 'customer', key: 'C-1', data: { n: 1 }, version: 2, matchKeys: ['email:new@example.com'] }, now);
+        expect((await records.match('customer', ['phone:+491'])).map((r) => r.key)).toEqual([]);
+        expect((await records.get('customer', 'C-1'))?.matchKeys).toEqual(['email:new@example.com']);
+      });
+
+      it('pages an entity in key order, reads many at once, counts and removes', async () => {
+        const { records } = pair.storage;
+        for (const key of ['B', 'A', 'D', 'C']) await records.put({ entity: 'product', key, data: { sku: key }, version: 1 }, now);
+        await records.put({ entity: 'price', key: 'A', data: {}, version: 1 }, now);
+        expect((await records.list('product', { limit: 2 })).map((r) => r.key)).toEqual(['A', 'B']);
+        expect((await records.list('product', { afterKey: 'B', limit: 10 })).map((r) => r.key)).toEqual(['C', 'D']);
+        expect((await records.getMany('product', ['D', 'X', 'A'])).map((r) => r.key).sort()).toEqual(['A', 'D']);
+        expect(await records.count('product')).toBe(4);
+        expect(await records.remove('product', 'A')).toBe(true);
+        expect(await records.remove('product', 'A')).toBe(false);
+        expect(await records.count('product')).toBe(3);
+      });
+    });
+
     describe('schedules', () => {
       it('lets exactly one owner take each due run and remembers the next one', async () => {
         const { schedules } = pair.storage;

@@ -8,3 +8,4 @@ export {
   type FlowException,
   type StepOptions,
 } from './definition.ts';
+export { OPERATOR_RESOLUTION_EVENT, OperatorDecision, raiseAndAwaitOperator, operatorResolutionEvent, awaitsOperator, type OperatorResolution, type FixableException } from './operator.ts';
