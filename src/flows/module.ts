@@ -1,0 +1,38 @@
+import type { RecordStore } from '../ports/storage.ts';
+import type { FlowDefinition } from '../runtime/flows/definition.ts';
+import type { ScheduledJob } from '../runtime/scheduler/scheduler.ts';
+import type { HealthPanel } from '../console/health/panels.ts';
+import type { Ownership } from './ownership.ts';
+import type { FlowSettings } from './settings.ts';
+
+/**
+ * What every retail flow module is given. Flows address systems by role (`erp`, `crm`,
+ * `commerce`, `wms`, `payments`) and never import a connector.
+ */
+export interface RetailFlowDependencies {
+  /** The hub's read models (products, prices, stock, customers, orders...). */
+  records: RecordStore;
+  settings: FlowSettings;
+  ownership: Ownership;
+  /**
+   * Role → system name (`erp` → `netsuite`), from the configuration. Canonical entities name
+   * the system a change came from (`sourceSystem`); this tells which role that is.
+   */
+  systems: Readonly<Record<string, string>>;
+  clock: () => number;
+}
+
+/** One retail workflow's contribution to the hub: flows, scheduled jobs, console panels. */
+export interface RetailFlowModule {
+  name: string;
+  flows: FlowDefinition[];
+  jobs?: ScheduledJob[];
+  healthPanels?: HealthPanel[];
+}
+
+/** The role a system name plays here, e.g. `netsuite` → `erp`; undefined for an unknown system. */
+export function roleOfSystem(systems: Readonly<Record<string, string>>, system: string | undefined): string | undefined {
+  if (system === undefined) return undefined;
+  for (const [role, name] of Object.entries(systems)) if (name === system) return role;
+  return undefined;
+}
