@@ -28,6 +28,8 @@ export interface RetailFlowModule {
   flows: FlowDefinition[];
   jobs?: ScheduledJob[];
   healthPanels?: HealthPanel[];
+  /** Business counts for the demo report, e.g. `{ 'orders.captured': 120, 'orders.booked': 118 }`. */
+  report?(): Promise<Record<string, number>>;
 }
 
 /** The role a system name plays here, e.g. `netsuite` → `erp`; undefined for an unknown system. */

@@ -29,3 +29,16 @@ describe('the retail world (sandboxes + connectors + hub)', () => {
     expect(events[0]!.event.subject).toBe(`SHOP-${placed.value.number}`);
   });
 });
+
+describe('restarting the hub of a world', () => {
+  it('keeps the read models and the log across a restart on the same database and port', async () => {
+    world = await startRetailWorld({ modules: (deps) => [createReferenceData(deps)] });
+    await world.quiet();
+    const headBefore = await world.adapters.bus.head();
+    await world.restartHub();
+    expect(await world.adapters.bus.head()).toBe(headBefore);
+    expect(await world.deps.records.count(RecordEntity.product)).toBe(world.sandboxes.directory.catalogue.products.length);
+    const healthz = await fetch(`${world.baseUrl}/healthz`);
+    expect(healthz.status).toBe(200);
+  });
+});

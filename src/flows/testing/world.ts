@@ -79,6 +79,11 @@ export interface RetailWorld {
   quiet(options?: { timeoutMs?: number }): Promise<void>;
   /** Stops the hub (work in progress finishes) and closes the database; sandboxes keep running. */
   stopHub(): Promise<void>;
+  /**
+   * Stops the hub and starts a new one on the same database, sandboxes and port: what a
+   * restart after a crash looks like to the flows (they resume from their journals).
+   */
+  restartHub(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,9 +91,15 @@ export async function startRetailWorld(options: RetailWorldOptions): Promise<Ret
   const sandboxes = await startAllSandboxes({ latency: 'fast', webhookTimeScale: 0.001, ...options.sandboxes });
   const folder = options.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'crossdock-world-'));
   const databasePath = options.databasePath ?? join(folder!, 'hub.sqlite');
-  let adapters: EmbeddedAdapters | undefined;
-  let retail: RetailHub | undefined;
-  let hubStopped = false;
+  let current: { adapters: EmbeddedAdapters; retail: RetailHub; deps: RetailFlowDependencies; stopped: boolean } | undefined;
+  let connectorList: Connector[] = [];
+  const stopHub = async () => {
+    if (!current || current.stopped) return;
+    current.stopped = true;
+    await current.retail.server.close();
+    await current.retail.hub.stop();
+    await current.adapters.close();
+  };
   try {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -96,56 +107,64 @@ export async function startRetailWorld(options: RetailWorldOptions): Promise<Ret
     await subscribeShopify(directory.shopify, `${baseUrl}/webhooks/commerce`);
     const wmsWebhookSecret = await subscribeWms(directory.wms, `${baseUrl}/webhooks/wms`);
     const systems = sandboxSystems(directory, { wmsWebhookSecret, pollEveryMs: options.pollEveryMs ?? 250 });
-    const connectorList = await Promise.all(RETAIL_ROLES.map((role) => createConnectorFromConfig(role, systems[role])));
+    connectorList = await Promise.all(RETAIL_ROLES.map((role) => createConnectorFromConfig(role, systems[role])));
     const connectors = Object.fromEntries(connectorList.map((connector) => [connector.name, connector])) as Record<RetailRole, Connector>;
-    adapters = await openSqlite({ path: databasePath });
-    const deps: RetailFlowDependencies = {
-      records: adapters.storage.records,
-      settings: flowSettings(options.settings ?? {}),
-      ownership: createOwnership(options.ownership),
-      systems: Object.fromEntries(RETAIL_ROLES.map((role) => [role, systems[role].connector])),
-      clock: Date.now,
+    const consoleUsers = await demoConsoleUsers();
+
+    /** Opens the database and starts a hub on it: at start, and again on a restart. */
+    const bootHub = async () => {
+      const adapters = await openSqlite({ path: databasePath });
+      const deps: RetailFlowDependencies = {
+        records: adapters.storage.records,
+        settings: flowSettings(options.settings ?? {}),
+        ownership: createOwnership(options.ownership),
+        systems: Object.fromEntries(RETAIL_ROLES.map((role) => [role, systems[role].connector])),
+        clock: Date.now,
+      };
+      const retail = await assembleRetailHub({
+        bus: adapters.bus,
+        storage: adapters.storage,
+        connectors: connectorList,
+        modules: options.modules(deps),
+        soleWorker: true,
+        delivery: options.delivery ?? { retry: { maxAttempts: 6, initialDelayMs: 20, maxDelayMs: 500 }, circuit: { consecutiveFailures: 5, halfOpenAfterMs: 300 } },
+        console: { users: consoleUsers, cookieSecret: randomBytes(32).toString('hex') },
+      });
+      current = { adapters, retail, deps, stopped: false };
+      await retail.hub.start();
+      await retail.server.listen({ host: '127.0.0.1', port });
     };
-    retail = await assembleRetailHub({
-      bus: adapters.bus,
-      storage: adapters.storage,
-      connectors: connectorList,
-      modules: options.modules(deps),
-      soleWorker: true,
-      delivery: options.delivery ?? { retry: { maxAttempts: 6, initialDelayMs: 20, maxDelayMs: 500 }, circuit: { consecutiveFailures: 5, halfOpenAfterMs: 300 } },
-      console: { users: await demoConsoleUsers(), cookieSecret: randomBytes(32).toString('hex') },
-    });
-    await retail.hub.start();
-    await retail.server.listen({ host: '127.0.0.1', port });
-    const opened = adapters;
-    const assembled = retail;
-    if (options.initialLoad !== false) await opened.bus.publish(initialLoadEvents(directory.catalogue));
+    await bootHub();
+    if (options.initialLoad !== false) await current!.adapters.bus.publish(initialLoadEvents(directory.catalogue));
 
     const pollNow = async () => {
       const signal = new AbortController().signal;
-      for (const job of assembled.pollerJobs) await job.run({ dueAt: Date.now(), signal });
-    };
-    const stopHub = async () => {
-      if (hubStopped) return;
-      hubStopped = true;
-      await assembled.server.close();
-      await assembled.hub.stop();
-      await opened.close();
+      for (const job of current!.retail.pollerJobs) await job.run({ dueAt: Date.now(), signal });
     };
     return {
       sandboxes,
-      adapters: opened,
-      retail: assembled,
-      deps,
+      get adapters() {
+        return current!.adapters;
+      },
+      get retail() {
+        return current!.retail;
+      },
+      get deps() {
+        return current!.deps;
+      },
       connectors,
       baseUrl,
       databasePath,
       publish: async (events) => {
-        await opened.bus.publish(events);
+        await current!.adapters.bus.publish(events);
       },
       pollNow,
-      quiet: (quietOptions = {}) => waitUntilQuiet({ sandboxes, adapters: opened, pollNow }, quietOptions.timeoutMs ?? 30_000),
+      quiet: (quietOptions = {}) => waitUntilQuiet({ sandboxes, adapters: current!.adapters, pollNow }, quietOptions.timeoutMs ?? 30_000),
       stopHub,
+      restartHub: async () => {
+        await stopHub();
+        await bootHub();
+      },
       close: async () => {
         await stopHub();
         await Promise.all(connectorList.map((connector) => connector.close?.()));
@@ -154,11 +173,7 @@ export async function startRetailWorld(options: RetailWorldOptions): Promise<Ret
       },
     };
   } catch (error) {
-    if (retail && !hubStopped) {
-      await retail.server.close();
-      await retail.hub.stop();
-    }
-    await adapters?.close();
+    await stopHub();
     await sandboxes.closeAll();
     if (folder) rmSync(folder, { recursive: true, force: true });
     throw error;
