@@ -1,253 +1,29 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqlite, type EmbeddedAdapters } from '../../adapters/sqlite/index.ts';
-import { initialLoadEvents } from '../../assembly/initial-load.ts';
-import { assembleRetailHub, type RetailHub } from '../../assembly/retail-hub.ts';
-import { RETAIL_ROLES, sandboxSystems, type RetailRole } from '../../assembly/sandbox-systems.ts';
-import type { CloudEvent } from '../../canonical/cloudevent.ts';
-import type { Connector } from '../../connectors/connector.ts';
-import { createConnectorFromConfig } from '../../connectors/registry.ts';
-import { demoConsoleUsers } from '../../console/index.ts';
-import type { HubOptions } from '../../runtime/hub.ts';
-import { startAllSandboxes, type RunningSandboxes, type StartAllSandboxesOptions } from '../../sandboxes/run-all.ts';
-import type { RetailFlowDependencies, RetailFlowModule } from '../module.ts';
-import { createOwnership } from '../ownership.ts';
-import { flowSettings } from '../settings.ts';
+import {
+  startSandboxInstallation,
+  type SandboxInstallation,
+  type SandboxInstallationOptions,
+} from '../../assembly/sandbox-installation.ts';
 
-/** Shopify topics the hub subscribes to. Not fulfillments or inventory: the hub writes those. */
-export const SHOPIFY_TOPICS = ['ORDERS_CREATE', 'ORDERS_CANCELLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'REFUNDS_CREATE'] as const;
-export const WMS_TOPICS = [
-  'fulfillment_order.picked',
-  'fulfillment_order.packed',
-  'fulfillment_order.shipped',
-  'fulfillment_order.delivered',
-  'fulfillment_order.exception',
-  'return_receipt.received',
-  'stock.adjusted',
-] as const;
+export { SHOPIFY_TOPICS, WMS_TOPICS } from '../../assembly/sandbox-installation.ts';
 
-export interface RetailWorldOptions {
-  /** The flow modules under test, built from the world's dependencies. */
-  modules(deps: RetailFlowDependencies): RetailFlowModule[];
-  /** The `flows:` settings (defaults filled in). */
-  settings?: unknown;
-  /** The `ownership:` rules (defaults from src/flows/ownership.ts). */
-  ownership?: Record<string, string>;
-  sandboxes?: StartAllSandboxesOptions;
-  /** How often the NetSuite and Salesforce pollers run; default 250 ms. */
-  pollEveryMs?: number;
-  /** Publish the ERP's day-one state (products, prices, stock, customers) first; default true. */
-  initialLoad?: boolean;
-  /** Default: quick retries (20 ms … 500 ms, 6 tries) and a circuit that half-opens after 300 ms. */
-  delivery?: HubOptions['delivery'];
-  /** An existing database file (to restart a world on the same data); default a fresh temp file. */
-  databasePath?: string;
-}
+export type RetailWorldOptions = SandboxInstallationOptions;
+export type RetailWorld = SandboxInstallation;
 
 /**
- * A retail installation on the sandboxes, for end-to-end tests of the flows: the five
- * sandboxes, the five built-in connectors configured against them exactly as a user would
- * (credentials, webhook subscriptions pointing at the hub), the hub on a SQLite file with the
- * flow modules under test, and the HTTP server with webhooks and the console.
+ * The sandbox installation with test defaults: no service time in the sandboxes, webhook
+ * retries a thousand times faster, quick delivery retries. See `startSandboxInstallation`.
  *
  * @example
  * const world = await startRetailWorld({ modules: (deps) => [createOrderCapture(deps)] });
  * world.sandboxes.shopify.placeOrder({ ... });
  * await world.quiet();
- * expect(world.sandboxes.netsuite.records.list('salesOrder')).toHaveLength(1);
  * await world.close();
  */
-export interface RetailWorld {
-  sandboxes: RunningSandboxes;
-  adapters: EmbeddedAdapters;
-  retail: RetailHub;
-  deps: RetailFlowDependencies;
-  connectors: Record<RetailRole, Connector>;
-  /** The hub's base URL (webhooks at `/webhooks/<role>`, events at `/events`). */
-  baseUrl: string;
-  databasePath: string;
-  publish(events: readonly CloudEvent[]): Promise<void>;
-  /** Runs every poller once now (instead of waiting for its schedule). */
-  pollNow(): Promise<void>;
-  /**
-   * Waits until nothing moves: sandbox webhooks delivered, pollers find nothing new, the flows
-   * have read the whole log and no delivery is queued or in flight. Throws on timeout.
-   */
-  quiet(options?: { timeoutMs?: number }): Promise<void>;
-  /** Stops the hub (work in progress finishes) and closes the database; sandboxes keep running. */
-  stopHub(): Promise<void>;
-  /**
-   * Stops the hub and starts a new one on the same database, sandboxes and port: what a
-   * restart after a crash looks like to the flows (they resume from their journals).
-   */
-  restartHub(): Promise<void>;
-  close(): Promise<void>;
-}
-
-export async function startRetailWorld(options: RetailWorldOptions): Promise<RetailWorld> {
-  const sandboxes = await startAllSandboxes({ latency: 'fast', webhookTimeScale: 0.001, ...options.sandboxes });
-  const folder = options.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'crossdock-world-'));
-  const databasePath = options.databasePath ?? join(folder!, 'hub.sqlite');
-  let current: { adapters: EmbeddedAdapters; retail: RetailHub; deps: RetailFlowDependencies; stopped: boolean } | undefined;
-  let connectorList: Connector[] = [];
-  const stopHub = async () => {
-    if (!current || current.stopped) return;
-    current.stopped = true;
-    await current.retail.server.close();
-    await current.retail.hub.stop();
-    await current.adapters.close();
-  };
-  try {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const { directory } = sandboxes;
-    await subscribeShopify(directory.shopify, `${baseUrl}/webhooks/commerce`);
-    const wmsWebhookSecret = await subscribeWms(directory.wms, `${baseUrl}/webhooks/wms`);
-    const systems = sandboxSystems(directory, { wmsWebhookSecret, pollEveryMs: options.pollEveryMs ?? 250 });
-    connectorList = await Promise.all(RETAIL_ROLES.map((role) => createConnectorFromConfig(role, systems[role])));
-    const connectors = Object.fromEntries(connectorList.map((connector) => [connector.name, connector])) as Record<RetailRole, Connector>;
-    const consoleUsers = await demoConsoleUsers();
-
-    /** Opens the database and starts a hub on it: at start, and again on a restart. */
-    const bootHub = async () => {
-      const adapters = await openSqlite({ path: databasePath });
-      const deps: RetailFlowDependencies = {
-        records: adapters.storage.records,
-        settings: flowSettings(options.settings ?? {}),
-        ownership: createOwnership(options.ownership),
-        systems: Object.fromEntries(RETAIL_ROLES.map((role) => [role, systems[role].connector])),
-        clock: Date.now,
-      };
-      const retail = await assembleRetailHub({
-        bus: adapters.bus,
-        storage: adapters.storage,
-        connectors: connectorList,
-        modules: options.modules(deps),
-        soleWorker: true,
-        delivery: options.delivery ?? { retry: { maxAttempts: 6, initialDelayMs: 20, maxDelayMs: 500 }, circuit: { consecutiveFailures: 5, halfOpenAfterMs: 300 } },
-        console: { users: consoleUsers, cookieSecret: randomBytes(32).toString('hex') },
-      });
-      current = { adapters, retail, deps, stopped: false };
-      await retail.hub.start();
-      await retail.server.listen({ host: '127.0.0.1', port });
-    };
-    await bootHub();
-    if (options.initialLoad !== false) await current!.adapters.bus.publish(initialLoadEvents(directory.catalogue));
-
-    const pollNow = async () => {
-      const signal = new AbortController().signal;
-      for (const job of current!.retail.pollerJobs) await job.run({ dueAt: Date.now(), signal });
-    };
-    return {
-      sandboxes,
-      get adapters() {
-        return current!.adapters;
-      },
-      get retail() {
-        return current!.retail;
-      },
-      get deps() {
-        return current!.deps;
-      },
-      connectors,
-      baseUrl,
-      databasePath,
-      publish: async (events) => {
-        await current!.adapters.bus.publish(events);
-      },
-      pollNow,
-      quiet: (quietOptions = {}) => waitUntilQuiet({ sandboxes, adapters: current!.adapters, pollNow }, quietOptions.timeoutMs ?? 30_000),
-      stopHub,
-      restartHub: async () => {
-        await stopHub();
-        await bootHub();
-      },
-      close: async () => {
-        await stopHub();
-        await Promise.all(connectorList.map((connector) => connector.close?.()));
-        await sandboxes.closeAll();
-        if (folder) rmSync(folder, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await stopHub();
-    await sandboxes.closeAll();
-    if (folder) rmSync(folder, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-async function waitUntilQuiet(
-  world: { sandboxes: RunningSandboxes; adapters: EmbeddedAdapters; pollNow(): Promise<void> },
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const { bus, storage } = world.adapters;
-  let calmRounds = 0;
-  let lastHead = -1;
-  let lastDelivered = -1;
-  for (;;) {
-    await Promise.all([world.sandboxes.shopify.webhooks.emitter.drain(), world.sandboxes.wms.webhooks.drain()]);
-    await world.pollNow();
-    const [head, position, stats] = await Promise.all([bus.head(), bus.position('flows'), storage.delivery.stats()]);
-    const busy = stats.reduce((sum, target) => sum + target.pending + target.inFlight, 0);
-    const delivered = stats.reduce((sum, target) => sum + target.delivered, 0);
-    // Quiet twice in a row with nothing new: a delivery that finished may have made a
-    // sandbox emit a webhook or a poller find a change, which the next round catches.
-    if (head === position && busy === 0 && head === lastHead && delivered === lastDelivered) {
-      if (++calmRounds >= 2) return;
-    } else {
-      calmRounds = 0;
-    }
-    lastHead = head;
-    lastDelivered = delivered;
-    if (Date.now() > deadline) {
-      throw new Error(`the world did not go quiet within ${timeoutMs} ms: log head ${head}, flows at ${position}, ${busy} deliveries queued or in flight`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function subscribeShopify(shopify: RunningSandboxes['directory']['shopify'], uri: string): Promise<void> {
-  for (const topic of SHOPIFY_TOPICS) {
-    const response = await fetch(`${shopify.url}/admin/api/${shopify.apiVersion}/graphql.json`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-shopify-access-token': shopify.accessToken },
-      body: JSON.stringify({
-        query: `mutation($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) {
-          webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub) { userErrors { field message } } }`,
-        variables: { topic, sub: { uri, format: 'JSON' } },
-      }),
-    });
-    const body = (await response.json()) as { data?: { webhookSubscriptionCreate?: { userErrors: unknown[] } } };
-    const errors = body.data?.webhookSubscriptionCreate?.userErrors;
-    if (!response.ok || !errors || errors.length > 0) throw new Error(`subscribing to Shopify ${topic} failed: ${response.status} ${JSON.stringify(body)}`);
-  }
-}
-
-async function subscribeWms(wms: RunningSandboxes['directory']['wms'], url: string): Promise<string> {
-  const response = await fetch(`${wms.url}/v1/webhooks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${wms.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url, topics: WMS_TOPICS }),
-  });
-  const body = (await response.json()) as { secret?: string };
-  if (!response.ok || typeof body.secret !== 'string') throw new Error(`subscribing to the WMS webhooks failed: ${response.status} ${JSON.stringify(body)}`);
-  return body.secret;
-}
-
-/** A free TCP port on the loopback interface (the hub's URL must be known before it listens). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
+export function startRetailWorld(options: RetailWorldOptions): Promise<RetailWorld> {
+  return startSandboxInstallation({
+    ...options,
+    sandboxes: { latency: 'fast', webhookTimeScale: 0.001, ...options.sandboxes },
+    delivery: options.delivery ?? { retry: { maxAttempts: 6, initialDelayMs: 20, maxDelayMs: 500 }, circuit: { consecutiveFailures: 5, halfOpenAfterMs: 300 } },
+    pollEveryMs: options.pollEveryMs ?? 250,
   });
 }
