@@ -8,12 +8,14 @@ import { netsuiteBench } from './connectors/netsuite.ts';
 import { salesforceBench } from './connectors/salesforce.ts';
 import { shopifyBench } from './connectors/shopify.ts';
 import { coreBench } from './core/index.ts';
+import { inventoryBench } from './flows/inventory.ts';
 
 const groups: Record<string, (options: { quick: boolean }) => Promise<void>> = {
   core: coreBench,
   netsuite: netsuiteBench,
   salesforce: salesforceBench,
   shopify: shopifyBench,
+  inventory: inventoryBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });

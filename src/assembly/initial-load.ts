@@ -67,7 +67,8 @@ export function initialLoadEvents(catalogue: DemoSeed, options: { at?: string; s
       ...(!person && seeded.companyName && { companyName: seeded.companyName }),
       emails: [{ address: seeded.email, use: person ? 'personal' : 'work', primary: true }],
       phones: [{ number: seeded.phone, type: person ? 'mobile' : 'work', primary: true }],
-      addresses: [],
+      // The address the ERP holds for the customer: where orders without one are shipped.
+      addresses: [{ use: 'both', isDefault: true, address: { recipient: fullName, line1: seeded.address.line1, city: seeded.address.city, region: seeded.address.region, postalCode: seeded.address.postalCode, country: seeded.address.country } }],
       consents: {},
       ...(!person && { billingAccount: { accountNumber: seeded.customerNumber, creditLimit: { amount: '25000.00', currency: catalogue.currency }, paymentTerms: 'NET30', status: 'active' } }),
     };

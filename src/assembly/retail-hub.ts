@@ -33,6 +33,7 @@ export interface RetailHub {
   server: FastifyInstance;
   /** The connectors' delta pollers as jobs (also run by the scheduler); tests run them at will. */
   pollerJobs: readonly ScheduledJob[];
+  modules: readonly RetailFlowModule[];
 }
 
 /**
@@ -67,5 +68,5 @@ export async function assembleRetailHub(options: RetailHubOptions): Promise<Reta
       healthPanels: options.modules.flatMap((module) => module.healthPanels ?? []),
     });
   }
-  return { hub, server, pollerJobs };
+  return { hub, server, pollerJobs, modules: options.modules };
 }

@@ -46,6 +46,8 @@ export interface SandboxInstallationOptions {
   delivery?: HubOptions['delivery'];
   /** An existing database file (to restart on the same data); default a fresh temp file, removed on close. */
   databasePath?: string;
+  /** Keep the temporary database folder on close (to inspect it with `crossdock dlq` / `trace`). */
+  keepDatabase?: boolean;
   /** The hub's port; default a free one. */
   port?: number;
   /** Who may log in to the console; default the demo users (admin / operator / viewer). */
@@ -82,7 +84,7 @@ export interface SandboxInstallation {
    * Waits until nothing moves: sandbox webhooks delivered, pollers find nothing new, the flows
    * have read the whole log and no delivery is queued or in flight. Throws on timeout.
    */
-  quiet(options?: { timeoutMs?: number }): Promise<void>;
+  quiet(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
   /** Stops the hub (work in progress finishes) and closes the database; sandboxes keep running. */
   stopHub(): Promise<void>;
   /**
@@ -107,7 +109,8 @@ export async function startSandboxInstallation(options: SandboxInstallationOptio
     await current.adapters.close();
   };
   try {
-    const port = options.port ?? (await freePort());
+    // Port 0 means any free port, but the sandboxes' webhook subscriptions need the real one now.
+    const port = options.port ? options.port : await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const { directory } = sandboxes;
     await subscribeShopify(directory.shopify, `${baseUrl}/webhooks/commerce`);
@@ -126,6 +129,8 @@ export async function startSandboxInstallation(options: SandboxInstallationOptio
         ownership: createOwnership(options.ownership),
         systems: Object.fromEntries(RETAIL_ROLES.map((role) => [role, systems[role].connector])),
         clock: Date.now,
+        deadLetters: adapters.storage.deadLetters,
+        deliveries: adapters.storage.delivery,
       };
       const retail = await assembleRetailHub({
         bus: adapters.bus,
@@ -166,7 +171,7 @@ export async function startSandboxInstallation(options: SandboxInstallationOptio
         await current!.adapters.bus.publish(events);
       },
       pollNow,
-      quiet: (quietOptions = {}) => waitUntilQuiet({ sandboxes, adapters: current!.adapters, pollNow }, quietOptions.timeoutMs ?? 30_000),
+      quiet: (quietOptions = {}) => waitUntilQuiet({ sandboxes, adapters: current!.adapters, pollNow }, quietOptions.timeoutMs ?? 30_000, quietOptions.signal),
       stopHub,
       restartHub: async () => {
         await stopHub();
@@ -176,7 +181,7 @@ export async function startSandboxInstallation(options: SandboxInstallationOptio
         await stopHub();
         await Promise.all(connectorList.map((connector) => connector.close?.()));
         await sandboxes.closeAll();
-        if (folder) rmSync(folder, { recursive: true, force: true });
+        if (folder && !options.keepDatabase) rmSync(folder, { recursive: true, force: true });
       },
     };
   } catch (error) {
@@ -187,9 +192,13 @@ export async function startSandboxInstallation(options: SandboxInstallationOptio
   }
 }
 
+/** Longest wait per round for the sandboxes' webhook deliveries. */
+const WEBHOOK_DRAIN_MS = 1_000;
+
 async function waitUntilQuiet(
   world: { sandboxes: RunningSandboxes; adapters: EmbeddedAdapters; pollNow(): Promise<void> },
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const { bus, storage } = world.adapters;
@@ -197,7 +206,14 @@ async function waitUntilQuiet(
   let lastHead = -1;
   let lastDelivered = -1;
   for (;;) {
-    await Promise.all([world.sandboxes.shopify.webhooks.emitter.drain(), world.sandboxes.wms.webhooks.drain()]);
+    // A webhook the hub refused waits for its retry on the system's own schedule (hours, for
+    // Shopify): give deliveries under way a moment, but a scheduled retry is not "moving".
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([world.sandboxes.shopify.webhooks.emitter.drain(), world.sandboxes.wms.webhooks.drain()]),
+      new Promise((resolve) => (timer = setTimeout(resolve, Math.min(WEBHOOK_DRAIN_MS, Math.max(0, deadline - Date.now()))))),
+    ]);
+    clearTimeout(timer);
     await world.pollNow();
     const [head, position, stats] = await Promise.all([bus.head(), bus.position('flows'), storage.delivery.stats()]);
     const busy = stats.reduce((sum, target) => sum + target.pending + target.inFlight, 0);
@@ -211,6 +227,7 @@ async function waitUntilQuiet(
     }
     lastHead = head;
     lastDelivered = delivered;
+    if (signal?.aborted) throw new Error('stopped while waiting for the hub to go quiet');
     if (Date.now() > deadline) {
       throw new Error(`the world did not go quiet within ${timeoutMs} ms: log head ${head}, flows at ${position}, ${busy} deliveries queued or in flight`);
     }

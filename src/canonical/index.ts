@@ -71,7 +71,7 @@ export {
 } from './primitives.ts';
 
 // Lifecycles
-export { orderLifecycle, orderTransitions, returnLifecycle, returnTransitions } from './lifecycles.ts';
+export { orderLifecycle, orderTransitions, returnLifecycle, returnTransitions, shipmentLifecycle, shipmentTransitions } from './lifecycles.ts';
 export { defineLifecycle } from './lifecycle.ts';
 export type { Lifecycle, TransitionCheck, TransitionTable } from './lifecycle.ts';
 

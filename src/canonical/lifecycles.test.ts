@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defineLifecycle } from './lifecycle.ts';
-import { orderLifecycle, orderTransitions, returnLifecycle, returnTransitions } from './lifecycles.ts';
+import { orderLifecycle, orderTransitions, returnLifecycle, returnTransitions, shipmentLifecycle, shipmentTransitions } from './lifecycles.ts';
 import { OrderStatus } from './order.ts';
 import { ReturnStatus } from './return.ts';
+import { ShipmentMilestone } from './shipment.ts';
 
 describe('order lifecycle', () => {
   it('has a row for every order status and only known targets', () => {
@@ -73,6 +74,29 @@ describe('return lifecycle', () => {
     ['rejected', 'authorized', 'terminal-status'],
   ])('rejects %s → %s (%s)', (from, to, reason) => {
     expect(returnLifecycle.checkTransition(from, to)).toMatchObject({ allowed: false, reason });
+  });
+});
+
+describe('shipment lifecycle', () => {
+  it('has a row for every milestone', () => {
+    expect(Object.keys(shipmentTransitions).sort()).toEqual(Object.values(ShipmentMilestone).sort());
+  });
+
+  it('follows picked → packed → handed-to-carrier → in-transit → out-for-delivery → delivered, and skips forward', () => {
+    const path = ['picked', 'packed', 'handed-to-carrier', 'in-transit', 'out-for-delivery', 'delivered'];
+    for (let index = 1; index < path.length; index += 1) {
+      expect(shipmentLifecycle.checkTransition(path[index - 1] as string, path[index] as string).allowed).toBe(true);
+    }
+    expect(shipmentLifecycle.checkTransition('handed-to-carrier', 'delivered').allowed).toBe(true);
+    expect(shipmentLifecycle.checkTransition('exception', 'handed-to-carrier').allowed).toBe(true);
+  });
+
+  it.each([
+    ['delivered', 'handed-to-carrier', 'terminal-status'],
+    ['handed-to-carrier', 'packed', 'not-allowed'],
+    ['in-transit', 'picked', 'not-allowed'],
+  ])('refuses %s → %s (%s)', (from, to, reason) => {
+    expect(shipmentLifecycle.checkTransition(from, to)).toMatchObject({ allowed: false, reason });
   });
 });
 

@@ -2,6 +2,7 @@ import { defineLifecycle } from './lifecycle.ts';
 import type { TransitionTable } from './lifecycle.ts';
 import { OrderStatus } from './order.ts';
 import { ReturnStatus } from './return.ts';
+import { ShipmentMilestone } from './shipment.ts';
 
 /**
  * Allowed order moves. Forward skips are allowed where systems really skip: many warehouses
@@ -50,6 +51,39 @@ export const returnTransitions: TransitionTable<ReturnStatus> = {
   [ReturnStatus.rejected]: [],
   [ReturnStatus.cancelled]: [],
 };
+
+const { picked, packed, labelCreated, handedToCarrier, inTransit, outForDelivery, delivered, deliveryAttemptFailed, exception, returnedToSender } = ShipmentMilestone;
+const carrierOutcomes = [delivered, deliveryAttemptFailed, exception, returnedToSender] as const;
+
+/**
+ * Allowed moves of a shipment, by its latest milestone. Warehouses and carriers skip milestones
+ * (many never report label-created or in-transit), so forward skips are allowed; going back
+ * (delivered → handed-to-carrier, a duplicate "shipped" after delivery) is not. An exception may
+ * be followed by any milestone but picked-before-it: it is cleared by whatever happens next.
+ */
+export const shipmentTransitions: TransitionTable<ShipmentMilestone> = {
+  [picked]: [packed, labelCreated, handedToCarrier, exception],
+  [packed]: [labelCreated, handedToCarrier, exception],
+  [labelCreated]: [handedToCarrier, exception],
+  [handedToCarrier]: [inTransit, outForDelivery, ...carrierOutcomes],
+  [inTransit]: [outForDelivery, ...carrierOutcomes],
+  [outForDelivery]: [inTransit, ...carrierOutcomes],
+  // A failed attempt goes back to the depot (in transit) or out again the next day.
+  [deliveryAttemptFailed]: [inTransit, outForDelivery, delivered, exception, returnedToSender],
+  [exception]: [packed, labelCreated, handedToCarrier, inTransit, outForDelivery, delivered, deliveryAttemptFailed, returnedToSender],
+  [delivered]: [],
+  [returnedToSender]: [],
+};
+
+/**
+ * The shipment lifecycle, by milestone: `shipmentLifecycle.checkTransition('delivered',
+ * 'handed-to-carrier')` is refused (terminal), so a late or duplicate "shipped" never moves a
+ * delivered parcel back.
+ *
+ * @example
+ * shipmentLifecycle.checkTransition('packed', 'handed-to-carrier').allowed // true
+ */
+export const shipmentLifecycle = defineLifecycle('shipment', shipmentTransitions);
 
 /**
  * The order lifecycle: `orderLifecycle.checkTransition(from, to)` says whether a status change

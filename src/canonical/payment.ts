@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { defineEntity } from './entity.ts';
-import { Amount, code, CurrencyCode, documentNumber, enumOf, ExternalId, HubId, ShortText, Timestamp } from './primitives.ts';
+import { Amount, code, CurrencyCode, documentNumber, enumOf, ExternalId, HubId, LineNumber, OrderedQuantity, ShortText, Sku, Timestamp } from './primitives.ts';
 
 export const PaymentMethod = {
   card: 'card',
@@ -91,6 +91,20 @@ export const RefundSchema = defineEntity({
     idempotencyKey: IdempotencyKey,
     reason: Type.Optional(ShortText('Why refunded.', 500)),
     issuedAt: Type.Optional(Timestamp),
+    lines: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            orderLineNumber: Type.Optional(LineNumber),
+            sku: Sku,
+            quantity: OrderedQuantity,
+            amount: Type.Optional({ ...Amount, description: 'Amount refunded for these units, before tax.' }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 1000, description: 'The order lines refunded, when the refund is for goods (a storefront return); absent for a money-only refund.' },
+      ),
+    ),
   },
 });
 export type Refund = Static<typeof RefundSchema>;

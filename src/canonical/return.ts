@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import { defineEntity } from './entity.ts';
 import { personal, PersonalDataKind } from './personal-data.ts';
 import {
+  Amount,
   documentNumber,
   enumOf,
   ExternalId,
@@ -65,6 +66,7 @@ export const ReturnSchema = defineEntity({
     rmaNumber: documentNumber('RMA number.', ['RMA-20931']),
     orderNumber: documentNumber('The order the items came from.', ['WEB-100234']),
     customerId: Type.Optional(HubId),
+    caseNumber: Type.Optional(documentNumber('The service case the return was requested through, when there is one.', ['00012873'])),
     requestedAt: Timestamp,
     method: enumOf(ReturnMethod),
     returnLocationCode: Type.Optional({ ...LocationCode, description: 'Store or warehouse receiving the items.' }),
@@ -74,6 +76,10 @@ export const ReturnSchema = defineEntity({
           orderLineNumber: LineNumber,
           sku: Sku,
           quantity: OrderedQuantity,
+          unitPrice: Type.Optional({
+            ...Amount,
+            description: 'Amount credited per unit: what the customer paid for one (tax included when charged). Absent: the ERP prices the line.',
+          }),
           reason: enumOf(ReturnReason),
           customerComment: Type.Optional(personal(PersonalDataKind.freeText, ShortText("Customer's own words.", 2000))),
           condition: Type.Optional(enumOf(ItemCondition, { description: 'Set when the item is received.' })),

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
+import { backfillCommand } from './commands/backfill.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { demoCommand } from './commands/demo.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
@@ -36,7 +37,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addCommand(demoCommand(context, setExitCode))
     .addCommand(dlqCommand(context, setExitCode))
     .addCommand(traceCommand(context, setExitCode))
-    .addCommand(sandboxCommand(context, setExitCode));
+    .addCommand(sandboxCommand(context, setExitCode))
+    .addCommand(backfillCommand(context, setExitCode));
   // Subcommands inherit neither exitOverride nor the output streams; set them on every level.
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });

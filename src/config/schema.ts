@@ -125,6 +125,23 @@ export const SystemSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const TracingSchema = Type.Object(
+  {
+    enabled: Type.Optional(
+      Type.Boolean({ description: 'Record and export OpenTelemetry traces. Default: on when an OTLP endpoint is set here or in OTEL_EXPORTER_OTLP_ENDPOINT.' }),
+    ),
+    serviceName: Type.String({ minLength: 1, default: 'crossdock', description: '`service.name` of the spans.' }),
+    otlpEndpoint: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        hint: 'an http:// or https:// URL, e.g. http://127.0.0.1:4318',
+        description: 'OTLP/HTTP collector base URL (`/v1/traces` is appended); default OTEL_EXPORTER_OTLP_ENDPOINT, then http://localhost:4318.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ConfigSchema = Type.Object(
   {
     storage: Type.Union([SqliteStorageSchema, PostgresStorageSchema], {
@@ -189,6 +206,10 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    // Optional without a default: a configuration that leaves it out stays exactly as before.
+    observability: Type.Optional(
+      Type.Object({ tracing: Type.Optional(TracingSchema) }, { additionalProperties: false, description: 'Traces (see docs/observability.md).' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -198,3 +219,4 @@ export type StorageConfig = CrossdockConfig['storage'];
 export type BusConfig = CrossdockConfig['bus'];
 export type SystemConfig = Static<typeof SystemSchema>;
 export type BudgetConfig = Static<typeof BudgetSchema>;
+export type TracingConfig = Static<typeof TracingSchema>;

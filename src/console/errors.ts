@@ -21,6 +21,10 @@ export const ConsoleErrorCode = {
   csrf: 'CSRF_TOKEN_MISSING_OR_WRONG',
   notFound: 'NOT_FOUND',
   notOpen: 'NOT_OPEN',
+  /** Fix and resume on an exception with nothing to edit (a failed flow, an item no longer dead). */
+  notEditable: 'NOT_EDITABLE',
+  /** A corrected payload the canonical schema refuses (the body names the fields). */
+  invalidPayload: 'INVALID_PAYLOAD',
   badRequest: 'BAD_REQUEST',
   internal: 'INTERNAL_ERROR',
 } as const;

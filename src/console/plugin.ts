@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { installSessionGuard } from './auth/guard.ts';
 import { seesPersonalData, type ConsoleUser } from './auth/roles.ts';
 import { authRoutes } from './auth/routes.ts';
+import { backfillRoutes } from './backfills/routes.ts';
 import { InMemorySessionStore, type ConsoleSessionStore } from './auth/sessions.ts';
 import { exceptionRoutes } from './exceptions/routes.ts';
 import type { HealthHub } from './health/health.ts';
 import { HealthPanelRegistry, type HealthPanel } from './health/panels.ts';
+import { customerMergeRoutes } from './customer-merges.ts';
 import { consoleErrorHandler } from './errors.ts';
 import { createViewerMasking } from './masking.ts';
 import { MetricsSampler } from './metrics/sampler.ts';
@@ -79,7 +81,9 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
   });
 
   await app.register(authRoutes, { users: options.users, sessions, sessionTtlMs: options.sessionTtlMs ?? 8 * 3_600_000, secureCookie: options.secureCookie ?? false, clock, apiPrefix: CONSOLE_API_PREFIX });
-  await app.register(exceptionRoutes, { storage: options.hub.storage, clock, apiPrefix: CONSOLE_API_PREFIX });
+  await app.register(exceptionRoutes, { storage: options.hub.storage, bus: options.hub.bus, clock, apiPrefix: CONSOLE_API_PREFIX });
+  await app.register(customerMergeRoutes, { storage: options.hub.storage, bus: options.hub.bus, clock, apiPrefix: CONSOLE_API_PREFIX });
   await app.register(readRoutes, { hub: options.hub, consumers, panels, sampler, masking, clock, apiPrefix: CONSOLE_API_PREFIX });
+  await app.register(backfillRoutes, { records: options.hub.storage.records, clock, apiPrefix: CONSOLE_API_PREFIX });
   if (options.ui !== false) await app.register(uiRoutes, { uiPrefix: CONSOLE_UI_PREFIX });
 }

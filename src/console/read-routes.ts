@@ -70,7 +70,17 @@ const SeriesSchema = Type.Object({
 
 const AuditQuery = Type.Object({ subject: Type.Optional(Type.String({ minLength: 1 })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) });
 const AuditSchema = Type.Object({
-  entries: Type.Array(Type.Object({ id: Type.Integer(), at: Type.Number(), actor: Type.String(), action: Type.String(), subject: Type.String(), reason: Type.String() })),
+  entries: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      at: Type.Number(),
+      actor: Type.String(),
+      action: Type.String(),
+      subject: Type.String(),
+      reason: Type.String(),
+      detail: Type.Optional(Type.Unknown({ description: 'E.g. for `dead-letter.fixed`: the payload before and after the edit.' })),
+    }),
+  ),
 });
 
 /** Health, trace, chart series and (admin) audit log. */

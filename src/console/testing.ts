@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { openSqlite, type EmbeddedAdapters } from '../adapters/sqlite/index.ts';
 import { createRetailEvent } from '../canonical/events/create-event.ts';
 import { sampleOrder } from '../canonical/fixtures.ts';
@@ -27,8 +27,10 @@ export interface ConsoleFixture {
   erp: RecordingTarget;
   /** Orders the fake NetSuite refuses (missing customer name) until removed from the set. */
   brokenOrders: Set<string>;
+  /** SKUs the fake NetSuite does not know: an order with one of them is refused until its payload is corrected. */
+  unknownSkus: Set<string>;
   /** Publishes an order-placed event; the order-capture flow books it in the ERP. */
-  placeOrder(orderNumber: string, correlationId?: string): Promise<void>;
+  placeOrder(orderNumber: string, correlationId?: string, overrides?: Partial<Order>): Promise<void>;
   /** Closes the chart sampler's current interval now (its timer is set to a minute). */
   sampleMetrics(): Promise<void>;
   close(): Promise<void>;
@@ -42,12 +44,18 @@ export interface ConsoleFixture {
 export async function startConsoleFixture(options: { startHub?: boolean; panelSlaMs?: number } = {}): Promise<ConsoleFixture> {
   const adapters = await openSqlite({ path: ':memory:' });
   const brokenOrders = new Set<string>();
+  const unknownSkus = new Set<string>();
   const erp = new RecordingTarget('erp', { maxBatchSize: 1, concurrency: 2, requests: { limit: 1_000, windowMs: 60_000 } }, (batch) =>
-    batch.map((item) =>
-      brokenOrders.has(item.key)
-        ? { ok: false as const, error: new PermanentError('Please enter value(s) for: Customer Name', { code: 'USER_ERROR', field: 'entity.companyName', system: 'netsuite' }) }
-        : { ok: true as const, externalId: `SO-${item.id + 77_000}` },
-    ),
+    batch.map((item) => {
+      if (brokenOrders.has(item.key)) {
+        return { ok: false as const, error: new PermanentError('Please enter value(s) for: Customer Name', { code: 'USER_ERROR', field: 'entity.companyName', system: 'netsuite' }) };
+      }
+      const unknown = (item.payload as Partial<Order>).lines?.find((line) => unknownSkus.has(line.sku));
+      if (unknown) {
+        return { ok: false as const, error: new PermanentError(`Invalid item reference key ${unknown.sku}.`, { code: 'INVALID_KEY_OR_REF', field: 'item', system: 'netsuite' }) };
+      }
+      return { ok: true as const, externalId: `SO-${item.id + 77_000}` };
+    }),
   );
   const orderCapture = defineFlow({
     name: 'order-capture',
@@ -80,8 +88,9 @@ export async function startConsoleFixture(options: { startHub?: boolean; panelSl
     adapters,
     erp,
     brokenOrders,
-    async placeOrder(orderNumber, correlationId) {
-      const order = sampleOrder({ orderNumber });
+    unknownSkus,
+    async placeOrder(orderNumber, correlationId, overrides) {
+      const order = sampleOrder({ ...overrides, orderNumber });
       const event = createRetailEvent({ type: 'retail.order.placed.v1', data: order, source: 'crossdock://connectors/shopify', ...(correlationId && { correlationId }) });
       await adapters.bus.publish([event]);
     },
@@ -134,4 +143,26 @@ export async function seedDeadLetters(
     ids.push(...recorded);
   }
   return ids.sort((a, b) => a - b);
+}
+
+/** A logged-in console session for API tests: the cookie and the CSRF token its POSTs need. */
+export interface TestSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** Logs a test user in (password: user name + "-pw"). */
+export async function loginAs(app: FastifyInstance, user: string): Promise<TestSession> {
+  const response = await app.inject({ method: 'POST', url: '/api/console/login', payload: { user, password: `${user}-pw` } });
+  const cookie = response.cookies.find((entry) => entry.name === 'crossdock_console');
+  if (response.statusCode !== 200 || !cookie) throw new Error(`login as ${user} failed with HTTP ${response.statusCode}: ${response.body}`);
+  return { cookie: `crossdock_console=${cookie.value}`, csrf: response.json<{ csrfToken: string }>().csrfToken };
+}
+
+export function consoleGet(app: FastifyInstance, session: TestSession, url: string): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'GET', url, headers: { cookie: session.cookie } });
+}
+
+export function consolePost(app: FastifyInstance, session: TestSession, url: string, payload: unknown): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'POST', url, payload: payload as object, headers: { cookie: session.cookie, 'x-crossdock-csrf': session.csrf } });
 }

@@ -1,4 +1,4 @@
-import type { RecordStore } from '../ports/storage.ts';
+import type { DeadLetterStore, DeliveryStore, RecordStore } from '../ports/storage.ts';
 import type { FlowDefinition } from '../runtime/flows/definition.ts';
 import type { ScheduledJob } from '../runtime/scheduler/scheduler.ts';
 import type { HealthPanel } from '../console/health/panels.ts';
@@ -20,7 +20,23 @@ export interface RetailFlowDependencies {
    */
   systems: Readonly<Record<string, string>>;
   clock: () => number;
+  /**
+   * The exceptions (dead letters) store, for flows that close their own exceptions: an "awaiting
+   * ERP booking" resolved when the booking arrives late, a hold closed when the order is
+   * cancelled. Optional: a flow without it leaves its exceptions to the operator.
+   */
+  deadLetters?: Pick<DeadLetterStore, 'list' | 'count' | 'act'>;
+  /**
+   * What became of the items a flow handed to `ctx.deliver` (by the id `ctx.deliver` answers):
+   * delivered with the target's id, or dead. Read-only. For a flow that must act on a command's
+   * result, e.g. returns refund only once the credit memo is in the ERP. Optional: flows that
+   * do not need it run without.
+   */
+  deliveries?: DeliveryOutcomes;
 }
+
+/** Read access to delivery outcomes (`storage.delivery` satisfies it). */
+export type DeliveryOutcomes = Pick<DeliveryStore, 'get'>;
 
 /** One retail workflow's contribution to the hub: flows, scheduled jobs, console panels. */
 export interface RetailFlowModule {

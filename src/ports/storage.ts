@@ -130,6 +130,13 @@ export interface DeliveryStore {
   find(query: { key?: string; correlationId?: string; limit?: number }): Promise<DeliveryItem[]>;
   /** Earliest `availableAt` of pending items of a target, to sleep exactly until then. */
   nextAvailableAt(target: string): Promise<number | undefined>;
+  /**
+   * Unfinished (pending or in flight) items of any target with one of `operations`, enqueued
+   * before `enqueuedBefore`, oldest first, at most `limit`: the updates waiting longer than a
+   * threshold that a "delayed" console panel lists. A coalesced state item keeps its first
+   * enqueue time, so its age is that of the oldest change of its key not yet delivered.
+   */
+  unfinishedOlderThan(query: { operations: readonly string[]; enqueuedBefore: number; limit: number }): Promise<DeliveryItem[]>;
   /** Deletes delivered items older than `before`; returns how many. */
   prune(before: number): Promise<number>;
 }
@@ -205,6 +212,29 @@ export interface DeadLetterStore {
    * Returns false when the entry is not open (someone acted first).
    */
   act(id: number, status: Exclude<DeadLetterStatus, 'open'>, action: OperatorAction): Promise<boolean>;
+  /**
+   * Retries an open dead letter with a payload the operator corrected ("fix and resume"), and
+   * writes the audit entry in the same transaction: action `dead-letter.fixed`, with the payload
+   * before and after the edit in its `detail` (`PayloadEditDetail`), so the original stays
+   * recoverable. The entry moves to `retried`.
+   * - delivery: the item goes back to its queue carrying `payload` (fresh attempt budget, its
+   *   place in the key's order kept). Throws, changing nothing, when the item is not dead.
+   * - flow: the flow is not touched here; a flow waiting for an operator receives the payload
+   *   through the resolution event the caller publishes (`runtime/flows/operator.ts`). The
+   *   previous payload is the one the flow offered for editing (`context.payload`).
+   * Returns false when the entry is not open (someone acted first).
+   */
+  retryWithPayload(id: number, payload: unknown, action: OperatorAction): Promise<boolean>;
+}
+
+/** The audit action of `retryWithPayload`: retried with a payload the operator edited. */
+export const PAYLOAD_FIXED_ACTION = 'dead-letter.fixed';
+
+/** What the audit entry of a fix keeps: enough to see (and restore) what the operator changed. */
+export interface PayloadEditDetail {
+  payloadEdited: true;
+  previousPayload: unknown;
+  payload: unknown;
 }
 
 export interface DeadLetterGroup {
@@ -223,6 +253,8 @@ export interface AuditEntry {
   action: string;
   subject: string;
   reason: string;
+  /** Facts beyond who, what and why (e.g. the payload before an edit); absent for most actions. */
+  detail?: Record<string, unknown>;
 }
 
 export interface AuditStore {

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sampleOrder } from '../../src/canonical/fixtures.ts';
+import type { Order } from '../../src/canonical/order.ts';
 import { eventually } from '../../src/ports/conformance/harness.ts';
 import { seedDeadLetters, startConsoleFixture, type ConsoleFixture } from '../../src/console/testing.ts';
 
@@ -132,6 +134,56 @@ describe.skipIf(!hasChromium)('console in headless Chromium', { timeout: 60_000 
     expect(await fixture.adapters.storage.deadLetters.count({ status: 'discarded' })).toBe(40);
   });
 
+  it('edits an exception\'s payload, resumes it, and sees it leave the open list', async () => {
+    // NetSuite refuses an order whose first line has a mistyped SKU: only its payload can be fixed.
+    fixture.unknownSkus.add('TRAIL-RUNNR-42');
+    const lines = sampleOrder().lines.map((line, index) => (index === 0 ? { ...line, sku: 'TRAIL-RUNNR-42' } : line));
+    await fixture.placeOrder('SO-1005', 'corr-so-1005', { lines });
+    await eventually(async () => (await fixture.adapters.storage.deadLetters.count({ status: 'open', key: 'SO-1005' })) === 1, 'SO-1005 dead-lettered');
+
+    // A fresh Exceptions page, narrowed to the order.
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    await page.getByRole('link', { name: 'Exceptions', exact: true }).click();
+    await page.getByLabel('Business key').fill('SO-1005');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    const rows = page.locator('table.exceptions tbody tr[data-id]');
+    await expect.poll(() => rows.count()).toBe(1);
+    await rows.getByRole('link', { name: 'SO-1005' }).click();
+    const detail = page.locator('.detail');
+    await detail.getByText('Edit payload & resume').click();
+    const editor = detail.getByLabel('Payload (JSON)');
+    const edited = JSON.parse(await editor.inputValue()) as Order;
+    expect(edited.lines[0]!.sku).toBe('TRAIL-RUNNR-42');
+    edited.lines[0]!.sku = 'TRAIL-RUNNER-42-BLU';
+    edited.lines[0]!.quantity = 0; // a slip while editing, which the hub must catch
+    await editor.fill(JSON.stringify(edited));
+    await detail.getByLabel('Reason for the change (kept in the audit log)').fill('SKU typo on line 1 (TRAIL-RUNNR-42)');
+    await detail.getByRole('button', { name: 'Resume with this payload' }).click();
+
+    // The problem is shown next to the line of the field it names; clicking it selects that line.
+    const issue = detail.locator('[data-issue-field="lines[0].quantity"]');
+    await issue.waitFor();
+    expect(await issue.textContent()).toMatch(/"quantity": 0,[\s\S]*lines\[0\]\.quantity must be/);
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    await issue.getByRole('button').click();
+    expect(await page.evaluate<string>('document.activeElement.value.slice(document.activeElement.selectionStart, document.activeElement.selectionEnd)')).toContain('"quantity": 0');
+    await noHorizontalOverflow();
+    await page.screenshot({ path: join(SCREENSHOTS, 'exception-fix-invalid.png') });
+    expect(await fixture.adapters.storage.deadLetters.count({ status: 'open', key: 'SO-1005' })).toBe(1);
+
+    edited.lines[0]!.quantity = 1;
+    await editor.fill(JSON.stringify(edited, null, 2));
+    await detail.getByRole('button', { name: 'Resume with this payload' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('retried with the corrected payload by operator');
+    await expect.poll(() => rows.count()).toBe(0);
+    expect(await page.locator('table.exceptions tbody').textContent()).toContain('No exceptions match');
+    await expect.poll(async () => detail.locator('[data-status]').getAttribute('data-status')).toBe('retried');
+    expect(await detail.locator('.history').textContent()).toContain('fixed (payload edited) by operator');
+    await expect.poll(() => detail.locator('[data-now]').textContent(), { timeout: 15_000 }).toMatch(/^Now: delivered to the ERP \(id SO-77\d+\)$/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'exception-fixed.png') });
+    expect((fixture.erp.appliedByKey.get('SO-1005') as Order[]).map((order) => order.lines[0]!.sku)).toEqual(['TRAIL-RUNNER-42-BLU']);
+  });
+
   it('draws the charts', async () => {
     await page.getByRole('link', { name: 'Charts' }).click();
     await page.locator('figure.chart svg').first().waitFor();
@@ -153,5 +205,10 @@ describe.skipIf(!hasChromium)('console in headless Chromium', { timeout: 60_000 
     expect(text).toContain('J***');
     expect(await page.locator('.detail').getByRole('button', { name: 'Retry' }).count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'viewer-masked.png') });
+    // An open exception with an editable payload: a viewer gets no editor either.
+    await page.evaluate("window.location.hash = '#/exceptions?status=open&id=2'");
+    await page.locator('.detail[data-exception="2"] .json').first().waitFor();
+    expect(await page.locator('.detail [data-status]').getAttribute('data-status')).toBe('open');
+    expect(await page.locator('.detail .fix').count()).toBe(0);
   });
 });

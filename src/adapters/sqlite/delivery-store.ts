@@ -341,6 +341,17 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return row.at ?? undefined;
   }
 
+  async unfinishedOlderThan(query: { operations: readonly string[]; enqueuedBefore: number; limit: number }): Promise<DeliveryItem[]> {
+    if (query.operations.length === 0 || query.limit <= 0) return [];
+    const placeholders = query.operations.map(() => '?').join(', ');
+    const rows = prepared(this.db,
+        `SELECT * FROM delivery WHERE ${UNFINISHED} AND operation IN (${placeholders}) AND enqueued_at < ?
+         ORDER BY enqueued_at, id LIMIT ?`,
+      )
+      .all(...query.operations, query.enqueuedBefore, query.limit) as DeliveryRow[];
+    return rows.map(toDeliveryItem);
+  }
+
   prune(before: number): Promise<number> {
     return this.writer.write(() => {
       const result = prepared(this.db, `DELETE FROM delivery WHERE status = 'delivered' AND delivered_at < ?`)

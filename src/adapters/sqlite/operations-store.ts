@@ -9,7 +9,9 @@ import type {
   DeadLetterStatus,
   DeadLetterStore,
   OperatorAction,
+  PayloadEditDetail,
 } from '../../ports/storage.ts';
+import { PAYLOAD_FIXED_ACTION } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
 import { prepared } from './statements.ts';
 
@@ -149,6 +151,44 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
       return true;
     });
   }
+
+  retryWithPayload(id: number, payload: unknown, action: OperatorAction): Promise<boolean> {
+    return this.writer.write(() => {
+      const row = prepared(this.db, `UPDATE dead_letters SET status = 'retried', updated_at = ? WHERE id = ? AND status = 'open' RETURNING *`)
+        .get(action.now, id) as DeadLetterRow | undefined;
+      if (!row) return false;
+      let previousPayload: unknown;
+      if (row.kind === 'delivery') {
+        // Read and replace in one statement pair inside this transaction: nobody slips in between.
+        const item = prepared(this.db, `SELECT payload FROM delivery WHERE id = ? AND status = 'dead'`).get(Number(row.ref)) as { payload: string } | undefined;
+        if (!item) {
+          // Thrown inside the transaction: the dead letter stays open, nothing is audited.
+          throw new Error(`dead letter #${id}: delivery item ${row.ref} is not dead-lettered any more, so its payload cannot be replaced`);
+        }
+        previousPayload = JSON.parse(item.payload) as unknown;
+        prepared(this.db,
+            `UPDATE delivery SET payload = ?, status = 'pending', attempts = 0, available_at = ?, lease_until = NULL
+             WHERE id = ? AND status = 'dead'`,
+          )
+          .run(JSON.stringify(payload ?? null), action.now, Number(row.ref));
+      } else {
+        // The flow gets the corrected payload from the operator's resolution event, not from here.
+        previousPayload = (JSON.parse(row.context) as DeadLetter['context']).payload ?? null;
+      }
+      const detail: PayloadEditDetail = { payloadEdited: true, previousPayload, payload: payload ?? null };
+      prepared(this.db, 'INSERT INTO audit_log (at, actor, action, subject, reason, detail) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(action.now, action.actor, PAYLOAD_FIXED_ACTION, `dead-letter:${id}`, action.reason, JSON.stringify(detail));
+      return true;
+    });
+  }
+}
+
+interface AuditRow extends Omit<AuditEntry, 'detail'> {
+  detail: string | null;
+}
+
+function toAuditEntry({ detail, ...entry }: AuditRow): AuditEntry {
+  return detail === null ? entry : { ...entry, detail: JSON.parse(detail) as Record<string, unknown> };
 }
 
 export class SqliteAuditStore implements AuditStore {
@@ -159,8 +199,8 @@ export class SqliteAuditStore implements AuditStore {
 
   record(entry: Omit<AuditEntry, 'id'>): Promise<number> {
     return this.writer.write(() => {
-      const result = prepared(this.db, 'INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?, ?, ?, ?, ?)')
-        .run(entry.at, entry.actor, entry.action, entry.subject, entry.reason);
+      const result = prepared(this.db, 'INSERT INTO audit_log (at, actor, action, subject, reason, detail) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(entry.at, entry.actor, entry.action, entry.subject, entry.reason, entry.detail === undefined ? null : JSON.stringify(entry.detail));
       return Number(result.lastInsertRowid);
     });
   }
@@ -168,7 +208,8 @@ export class SqliteAuditStore implements AuditStore {
   async list(query: { subject?: string; limit?: number }): Promise<AuditEntry[]> {
     const where = query.subject !== undefined ? 'WHERE subject = ?' : '';
     const params = query.subject !== undefined ? [query.subject] : [];
-    return prepared(this.db, `SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
-      .all(...params, query.limit ?? 100) as AuditEntry[];
+    const rows = prepared(this.db, `SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
+      .all(...params, query.limit ?? 100) as AuditRow[];
+    return rows.map(toAuditEntry);
   }
 }

@@ -180,4 +180,9 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX record_match_keys_by_record ON record_match_keys (entity, key);
   `,
+  `
+  -- Facts an audit entry keeps beyond who/what/why, as JSON: e.g. the payload before an
+  -- operator's edit ("fix and resume"), so the original stays recoverable.
+  ALTER TABLE audit_log ADD COLUMN detail TEXT;
+  `,
 ];

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
+import { requestSpan, requestTraceparent, traceInboundRequests } from '../../observability/http-server-spans.ts';
+import { CrossdockAttribute } from '../../observability/trace-attributes.ts';
 import type { Bus } from '../../ports/bus.ts';
 import { ApiKeyCheck, createApiKeyVerifier } from './api-keys.ts';
 import { ContentMode, readInboundEvents, type ParsedRequest } from './content-modes.ts';
@@ -45,6 +47,8 @@ export async function inboundEventsRoutes(app: FastifyInstance, options: Inbound
   // Every content type reaches the handler as raw bytes: the content mode decides how to read them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // First of the hooks, so refused requests (401) get their server span too.
+  traceInboundRequests(app);
 
   if (options.apiKeys && options.apiKeys.length > 0) {
     const verifier = createApiKeyVerifier(options.apiKeys);
@@ -88,7 +92,9 @@ export async function inboundEventsRoutes(app: FastifyInstance, options: Inbound
       return reply.code(400).send(invalidCloudEventError(batchSize === undefined ? { violations: checked.violations } : { violations: checked.violations, batchSize }));
     }
 
-    const traceparentHeader = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
+    // With tracing on, the events continue the request's server span (itself a child of the
+    // caller's traceparent); with tracing off, the caller's traceparent as it came.
+    const traceparentHeader = requestTraceparent(request) ?? (typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined);
     const events = assignTraceContext(checked.events, { traceparentHeader, ...options.traceAssignment });
     const persisted = await persist(bus, events, request);
     if (!persisted) {
@@ -103,6 +109,7 @@ export async function inboundEventsRoutes(app: FastifyInstance, options: Inbound
         );
     }
     const accepted: AcceptedEvent[] = persisted.map((result, i) => ({ id: events[i]!.id, seq: result.seq, duplicate: result.duplicate }));
+    requestSpan(request)?.setAttribute(CrossdockAttribute.eventCount, accepted.length);
     request.log.info(
       { mode: parsed.mode, events: accepted.length, duplicates: accepted.filter((entry) => entry.duplicate).length },
       'inbound events persisted',

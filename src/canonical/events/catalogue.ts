@@ -140,6 +140,11 @@ export const retailEventCatalogue = {
     description: 'The ERP issued the credit memo for the return.',
     invariant: (rma) => (rma.creditMemoId ? undefined : rule('creditMemoId', 'is required once the return is credited')),
   }),
+  'retail.return.expired.v1': defineEvent({
+    entity: 'return', schema: ReturnSchema, ...rmaNumber,
+    description: 'An authorized return expired: nothing was received within the RMA validity; the RMA is closed.',
+    invariant: statusMustBe('cancelled'),
+  }),
   'retail.payment.captured.v1': defineEvent({
     entity: 'payment', schema: PaymentSchema, ...hubId,
     description: 'Money was captured from the customer.',
@@ -149,6 +154,11 @@ export const retailEventCatalogue = {
     entity: 'refund', schema: RefundSchema, ...hubId,
     description: 'Money was paid back to the customer.',
     invariant: statusMustBe('issued'),
+  }),
+  'retail.refund.failed.v1': defineEvent({
+    entity: 'refund', schema: RefundSchema, ...hubId,
+    description: 'The payment system refused or could not pay a refund; reason says why. The flow that asked for it decides what next.',
+    invariant: statusMustBe('failed'),
   }),
   'retail.case.created.v1': defineEvent({
     entity: 'case', schema: CaseSchema, ...caseNumber,

@@ -1,20 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { openSqlite } from '../../adapters/sqlite/index.ts';
-import { registerOperationsRoutes } from '../../api/operations-routes.ts';
-import { createHubServer } from '../../api/server.ts';
-import { consolePlugin, DEMO_CONSOLE_CREDENTIALS, demoConsoleUsers } from '../../console/index.ts';
+import { writeFileSync } from 'node:fs';
+import { startSandboxInstallation, type SandboxInstallation } from '../../assembly/sandbox-installation.ts';
+import { DEMO_CONSOLE_CREDENTIALS } from '../../console/index.ts';
+import { checkInvariants, retailInvariants, retailModules } from '../../flows/index.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { Hub } from '../../runtime/hub.ts';
-import { seededRandom } from '../../sandboxes/kit/random.ts';
+import { planRetailDay, playTraffic, TrafficExecutor, type TrafficRunSummary } from '../../sandboxes/traffic/index.ts';
 import type { CommandContext } from '../context.ts';
-import { inventorySyncScenario } from '../demo/inventory-sync.ts';
-import { playEvents, type PlayerCounts } from '../demo/player.ts';
 import { progressLine, snapshot, type DemoSnapshot } from '../demo/progress.ts';
+import { invariantsSummary, type DemoReport } from '../demo/report.ts';
 import { duration } from '../format.ts';
 import { ExitCode } from '../io.ts';
 
@@ -22,19 +15,30 @@ interface DemoOptions {
   duration: number;
   rate: number;
   seed: number;
+  port: number;
+  report?: string;
+  stay?: boolean;
   keep?: boolean;
 }
 
-/** After the last event, how long the demo waits for the hub to finish delivering. */
-const DRAIN_LIMIT_MS = 10_000;
+/** After the traffic stops, how long the demo waits for the hub to go quiet before reporting. */
+const QUIET_LIMIT_MS = 60_000;
 
-/** `crossdock demo`: the whole hub in one process on a throw-away SQLite database. */
+/**
+ * `crossdock demo`: a whole retail installation on one laptop. The five sandboxes (Salesforce,
+ * NetSuite, Shopify, WMS, payments), the hub on a throw-away SQLite database with every retail
+ * flow, the console, and a traffic generator playing a retail day against the sandboxes (orders,
+ * stock movements, shipments, returns, profile edits, bad data, a flash sale, an ERP outage).
+ */
 export function demoCommand(context: CommandContext, setExitCode: (code: number) => void): Command {
   return new Command('demo')
-    .description('run the hub in one process on a temporary database and play seeded retail events through it')
-    .option('--duration <seconds>', 'how long to play events', positiveNumber('--duration'), 10)
-    .option('--rate <events/s>', 'events per second', positiveNumber('--rate'), 200)
-    .option('--seed <n>', 'seed of the event generator (same seed, same events)', wholeNumber, 42)
+    .description('run the sandboxes, the hub with every retail flow and the console, and play a retail day through them')
+    .option('--duration <seconds>', 'how long the retail day lasts', positiveNumber('--duration'), 120)
+    .option('--rate <actions/s>', 'customer and system actions per second outside the flash sale', positiveNumber('--rate'), 4)
+    .option('--seed <n>', 'seed of the traffic (same seed, same day)', wholeNumber, 42)
+    .option('--port <n>', 'port of the hub and its console (0: any free port)', portNumber, 3000)
+    .option('--report <file>', 'write a JSON report (counts per flow, invariants) at the end')
+    .option('--stay', 'keep the hub and the console running after the day until Ctrl-C')
     .option('--keep', 'keep the temporary database (for `crossdock dlq` / `crossdock trace`)')
     .action(async (options: DemoOptions) => {
       setExitCode(await runDemo(context, options));
@@ -44,103 +48,118 @@ export function demoCommand(context: CommandContext, setExitCode: (code: number)
 async function runDemo(context: CommandContext, options: DemoOptions): Promise<number> {
   const stop = context.stopSignal();
   const tty = context.io.stdout.isTTY === true;
-  const folder = mkdtempSync(join(tmpdir(), 'crossdock-demo-'));
-  const databasePath = join(folder, 'hub.sqlite');
-  const adapters = await openSqlite({ path: databasePath });
-  const scenario = inventorySyncScenario();
-  const hub = new Hub({ bus: adapters.bus, storage: adapters.storage, targets: scenario.targets, flows: scenario.flows, soleWorker: true });
-  let delivered = 0;
-  hub.delivery.events.on('delivered', ({ items }: { items: readonly unknown[] }) => {
-    delivered += items.length;
-  });
   const logger = createLogger({ level: 'warn', destination: { write: (line: string) => context.io.stderr.write(line) } });
-  const server = createHubServer({ bus: adapters.bus, logger });
-  registerOperationsRoutes(server, hub);
-  // The demo's console has one user per role with known passwords (printed below).
-  await server.register(consolePlugin, { hub, users: await demoConsoleUsers(), cookieSecret: randomBytes(32).toString('hex') });
-  const counts: PlayerCounts = { published: 0, viaHttp: 0, httpRefused: 0 };
-  const startedAt = Date.now();
+  const startedAt = new Date();
+  context.out('Crossdock demo: starting the sandboxes (Salesforce, NetSuite, Shopify, WMS, payments) and the hub…');
+  const installation = await startSandboxInstallation({
+    modules: retailModules,
+    port: options.port,
+    logger,
+    pollEveryMs: 1_000,
+    sandboxes: { seed: options.seed },
+    // Quicker than production so the ERP outage's backlog clears within the demo.
+    delivery: { retry: { maxAttempts: 10, initialDelayMs: 200, maxDelayMs: 5_000 }, circuit: { consecutiveFailures: 5, halfOpenAfterMs: 2_000 } },
+    ...(options.keep && { keepDatabase: true }),
+  });
   let ticker: NodeJS.Timeout | undefined;
-  let lastKey: string | undefined;
-  let failure: unknown;
+  let exitCode: number = ExitCode.ok;
   try {
-    await hub.start();
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = server.server.address() as AddressInfo;
-    const baseUrl = `http://127.0.0.1:${port}`;
-    context.out(`Crossdock demo: ${scenario.description}`);
-    context.out(`  hub listening on ${baseUrl} (POST ${baseUrl}/events, GET ${baseUrl}/metrics, GET ${baseUrl}/readyz)`);
-    context.out(`  console ${baseUrl}/console/ — ${DEMO_CONSOLE_CREDENTIALS.map((user) => `${user.name} / ${user.password}`).join(', ')}`);
-    context.out(`  database ${databasePath}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
-    context.out(`  playing ${options.rate} events/s for ${options.duration} s, seed ${options.seed}; Ctrl-C stops\n`);
+    const { baseUrl } = installation;
+    context.out(`  console   ${baseUrl}/console/  (${DEMO_CONSOLE_CREDENTIALS.map((user) => `${user.name} / ${user.password}`).join(', ')})`);
+    context.out(`  hub       ${baseUrl}  (POST /events, POST /webhooks/<role>, GET /metrics, GET /readyz)`);
+    context.out(`  database  ${installation.databasePath}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
+    context.out(`  playing a ${options.duration} s retail day at ${options.rate} actions/s, seed ${options.seed}; Ctrl-C stops\n`);
 
+    const executor = new TrafficExecutor({ directory: installation.sandboxes.directory, hub: { url: baseUrl }, runTag: `s${options.seed}` });
+    const actions = planRetailDay({ seed: options.seed, durationMs: options.duration * 1000, rate: options.rate, outage: { at: 0.4, length: 0.06 } });
     let previous: DemoSnapshot | undefined;
-    const report = async () => {
-      const now = await snapshot(adapters, delivered, startedAt);
-      const line = progressLine(now, previous, { published: counts.published, viaHttp: counts.viaHttp, coalesced: scenario.counters().coalesced ?? 0 });
+    const tick = async () => {
+      const now = await snapshot(installation.adapters);
+      const line = progressLine(now, previous, { elapsedMs: Date.now() - startedAt.getTime(), actions: executor.counters.snapshot().total });
       context.io.stdout.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
       previous = now;
     };
-    ticker = setInterval(() => void report().catch(() => undefined), 1000);
-
-    const random = seededRandom(options.seed);
-    await playEvents({
-      bus: adapters.bus,
-      baseUrl,
-      ratePerSecond: options.rate,
-      durationMs: options.duration * 1000,
-      nextEvent: (sequence) => {
-        const event = scenario.nextEvent(random, sequence);
-        lastKey = event.subject;
-        return event;
-      },
-      signal: stop,
-      counts,
-    });
-    await drain(adapters, stop);
-  } catch (error) {
-    failure = error;
-  } finally {
-    // Stop in order: no new requests, then no new work, then close the database.
+    ticker = setInterval(() => void tick().catch(() => undefined), 1000);
+    const traffic = await playTraffic({ actions, executor, signal: stop });
+    let quiet = false;
+    if (!stop.aborted) {
+      try {
+        await installation.quiet({ timeoutMs: QUIET_LIMIT_MS, signal: stop });
+        quiet = true;
+      } catch (error) {
+        logger.warn({ err: error }, 'the hub did not go quiet before the report');
+      }
+    }
     clearInterval(ticker);
-    await server.close();
-    await hub.stop();
+    ticker = undefined;
+    if (tty) context.io.stdout.write('\n');
+    const report = await buildReport(installation, options, startedAt, traffic, quiet);
+    printReport(context, report, stop.aborted);
+    if (options.report) {
+      writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
+      context.out(`  report written to ${options.report}`);
+    }
+    if (options.stay && !stop.aborted) {
+      context.out(`\nThe hub and the console keep running at ${baseUrl}/console/ — Ctrl-C stops.`);
+      await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+    }
+  } catch (error) {
+    exitCode = ExitCode.failed;
+    context.io.stderr.write(`crossdock demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  } finally {
+    if (ticker) clearInterval(ticker);
+    await installation.close();
   }
-  if (failure !== undefined) {
-    await adapters.close();
-    if (!options.keep) rmSync(folder, { recursive: true, force: true });
-    throw failure;
-  }
-  const final = await snapshot(adapters, delivered, startedAt);
-  await adapters.close();
-  if (options.keep) writeFileSync(join(folder, 'crossdock.yaml'), `storage:\n  kind: sqlite\n  path: ${JSON.stringify(databasePath)}\n`);
-  else rmSync(folder, { recursive: true, force: true });
-
-  const counters = scenario.counters();
-  if (tty) context.io.stdout.write('\n');
-  context.out(`\nDemo ${stop.aborted ? 'stopped' : 'finished'} after ${duration(final.elapsedMs)} (seed ${options.seed}).`);
-  context.out(`  events published   ${counts.published} (${counts.viaHttp} via POST /events)`);
-  context.out(`  delivered          ${final.delivered} state updates to commerce in ${counters.requests ?? 0} requests`);
-  context.out(`  coalesced          ${counters.coalesced ?? 0} queued updates replaced by a newer level, ${counters.stale ?? 0} stale dropped`);
-  context.out(`  flow lag at end    ${final.lag} events; ${final.queued} items still queued`);
-  context.out(`  dead letters       ${final.deadLettersOpen} open`);
-  if (counts.httpRefused > 0) context.out(`  HTTP refused       ${counts.httpRefused} batches; first: ${counts.firstHttpError}`);
-  if (options.keep && lastKey !== undefined) {
-    const config = join(folder, 'crossdock.yaml');
-    context.out(`  database kept      ${databasePath}`);
-    context.out(`                     try: crossdock trace ${lastKey} --config ${config}`);
-  }
-  return ExitCode.ok;
+  return exitCode;
 }
 
-/** Waits until the flows have read the whole log and the queues are empty, within a limit. */
-async function drain(adapters: Parameters<typeof snapshot>[0], stop: AbortSignal): Promise<void> {
-  const deadline = Date.now() + DRAIN_LIMIT_MS;
-  while (!stop.aborted && Date.now() < deadline) {
-    const now = await snapshot(adapters, 0, Date.now());
-    if (now.lag === 0 && now.queued === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+async function buildReport(installation: SandboxInstallation, options: DemoOptions, startedAt: Date, traffic: TrafficRunSummary, quiet: boolean): Promise<DemoReport> {
+  const { storage, bus } = installation.adapters;
+  const final = await snapshot({ bus, storage });
+  const counts: Record<string, number> = {};
+  for (const module of installation.retail.modules) Object.assign(counts, await module.report?.());
+  const invariants = await checkInvariants(retailInvariants, {
+    sandboxes: installation.sandboxes,
+    records: storage.records,
+    storage,
+    settings: installation.deps.settings,
+  });
+  return {
+    seed: options.seed,
+    durationSeconds: options.duration,
+    rate: options.rate,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    quiet,
+    traffic: {
+      total: traffic.total,
+      errors: traffic.errors,
+      badData: traffic.badData,
+      outcomes: traffic.outcomes,
+      notDispatched: traffic.notDispatched,
+      byKind: Object.fromEntries(Object.entries(traffic.byKind).map(([kind, outcomes]) => [kind, Object.values(outcomes).reduce((sum, n) => sum + n, 0)])),
+    },
+    hub: {
+      events: final.head,
+      delivered: final.delivered,
+      deadLettersOpen: final.exceptionsOpen,
+      flowsWaiting: await storage.flows.count({ status: 'waiting' }),
+      flowsFailed: await storage.flows.count({ status: 'failed' }),
+    },
+    counts,
+    invariants,
+  };
+}
+
+function printReport(context: CommandContext, report: DemoReport, stopped: boolean): void {
+  const elapsed = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+  context.out(`\nDemo ${stopped ? 'stopped' : 'finished'} after ${duration(elapsed)} (seed ${report.seed})${report.quiet ? '' : ' — the hub was still busy when the report was taken'}.`);
+  context.out(`  traffic        ${report.traffic.total} actions (${report.traffic.badData} with bad data on purpose, ${report.traffic.errors} refused or failed at the source)`);
+  context.out(`  hub            ${report.hub.events} events, ${report.hub.delivered} writes delivered, ${report.hub.deadLettersOpen} open exceptions`);
+  const counts = Object.entries(report.counts);
+  if (counts.length > 0) context.out(`  flows          ${counts.map(([name, value]) => `${name} ${value}`).join(', ')}`);
+  const verdict = invariantsSummary(report.invariants);
+  context.out(`  invariants     ${verdict.ok} hold${verdict.failed.length > 0 ? `, FAILED: ${verdict.failed.join(', ')}` : ''}`);
 }
 
 function positiveNumber(option: string) {
@@ -155,4 +174,10 @@ function wholeNumber(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed)) throw new InvalidArgumentError('must be a whole number.');
   return parsed;
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a whole number between 0 and 65535.');
+  return port;
 }

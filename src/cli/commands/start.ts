@@ -8,6 +8,8 @@ import { pollerJob } from '../../connectors/inbound/poller-job.ts';
 import { ConnectorConfigurationError, createConnectorFromConfig, type SystemSettings } from '../../connectors/registry.ts';
 import { redactConfig } from '../../config/load.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { startTracing } from '../../observability/tracing.ts';
+import { tracingOptionsFromConfig } from '../../observability/tracing-config.ts';
 import { Hub } from '../../runtime/hub.ts';
 import { openConfiguredAdapters } from '../adapters.ts';
 import type { CommandContext } from '../context.ts';
@@ -72,6 +74,9 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
   const server = createHubServer({ bus: adapters.bus, logger, inbound: config.inbound });
   registerOperationsRoutes(server, hub);
   await server.register(webhookRoutes, { bus: adapters.bus, storage: adapters.storage, receivers });
+  const tracingOptions = tracingOptionsFromConfig(loaded.observability?.tracing, context.io.env);
+  const tracing = startTracing(tracingOptions);
+  if (tracing.enabled) logger.info({ otlpEndpoint: tracingOptions.otlp?.endpoint.replace(/\/\/[^/@\s]+@/, '//[redacted]@'), serviceName: tracingOptions.serviceName }, 'tracing on: exporting spans over OTLP');
   try {
     await hub.start();
     const address = await server.listen({ host: config.http.host, port: config.http.port });
@@ -83,6 +88,7 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
     await hub.stop();
     await Promise.all(connectors.map((connector) => connector.close?.()));
     await adapters.close();
+    await tracing.shutdown();
   }
   logger.info('stopped');
   return ExitCode.ok;

@@ -2,7 +2,7 @@ import type { Bus } from '../../ports/bus.ts';
 import type { Storage } from '../../ports/storage.ts';
 
 export interface DemoSnapshot {
-  elapsedMs: number;
+  at: number;
   /** Highest position in the event log. */
   head: number;
   /** Events logged but not yet handled by the flows (log head − flow consumer position). */
@@ -10,40 +10,41 @@ export interface DemoSnapshot {
   /** Items waiting for or in delivery. */
   queued: number;
   delivered: number;
-  deadLettersOpen: number;
+  exceptionsOpen: number;
 }
 
 /** The flow engine's durable consumer name (FlowEngine's default). */
 const FLOW_CONSUMER = 'flows';
 
-export async function snapshot(ports: { bus: Bus; storage: Storage }, delivered: number, startedAt: number): Promise<DemoSnapshot> {
-  const [head, position, stats, deadLettersOpen] = await Promise.all([
+export async function snapshot(ports: { bus: Bus; storage: Storage }): Promise<DemoSnapshot> {
+  const [head, position, stats, exceptionsOpen] = await Promise.all([
     ports.bus.head(),
     ports.bus.position(FLOW_CONSUMER),
     ports.storage.delivery.stats(),
     ports.storage.deadLetters.count({ status: 'open' }),
   ]);
   return {
-    elapsedMs: Date.now() - startedAt,
+    at: Date.now(),
     head,
     lag: Math.max(0, head - position),
     queued: stats.reduce((sum, target) => sum + target.pending + target.inFlight, 0),
-    delivered,
-    deadLettersOpen,
+    delivered: stats.reduce((sum, target) => sum + target.delivered, 0),
+    exceptionsOpen,
   };
 }
 
 /** The live line: what a viewer needs to see the hub keep up (or not). */
-export function progressLine(now: DemoSnapshot, previous: DemoSnapshot | undefined, extra: { published: number; viaHttp: number; coalesced: number }): string {
-  const seconds = Math.round(now.elapsedMs / 1000);
-  const perSecond = previous ? Math.round(((now.head - previous.head) * 1000) / Math.max(1, now.elapsedMs - previous.elapsedMs)) : now.head;
-  return `[${String(seconds).padStart(3)}s] ${[
-    `${perSecond} events/s`,
-    `published ${extra.published} (${extra.viaHttp} via HTTP)`,
-    `delivered ${now.delivered}`,
-    `coalesced ${extra.coalesced}`,
+export function progressLine(now: DemoSnapshot, previous: DemoSnapshot | undefined, extra: { elapsedMs: number; actions: number }): string {
+  const seconds = Math.round(extra.elapsedMs / 1000);
+  const elapsed = previous ? Math.max(1, now.at - previous.at) : 1000;
+  const eventsPerSecond = previous ? Math.round(((now.head - previous.head) * 1000) / elapsed) : 0;
+  const deliveredPerSecond = previous ? Math.round(((now.delivered - previous.delivered) * 1000) / elapsed) : 0;
+  return `[${String(seconds).padStart(4)}s] ${[
+    `${extra.actions} actions`,
+    `${eventsPerSecond} events/s`,
+    `${deliveredPerSecond} writes/s`,
     `lag ${now.lag}`,
     `queued ${now.queued}`,
-    `dead letters ${now.deadLettersOpen}`,
+    `open exceptions ${now.exceptionsOpen}`,
   ].join(' · ')}`;
 }

@@ -1,3 +1,4 @@
+import { outboundTraceHeaders } from '../../observability/traceparent.ts';
 import { TransientError } from '../../runtime/errors.ts';
 import type { NetSuiteAuth } from './auth.ts';
 import { failureOf, NETSUITE_SYSTEM } from './failures.ts';
@@ -113,7 +114,7 @@ export class NetSuiteClient {
     try {
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
       const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-      const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json', ...request.headers };
+      const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json', ...outboundTraceHeaders(), ...request.headers };
       if (request.body !== undefined) headers['Content-Type'] = 'application/json';
       const response = await this.options.fetch(url, {
         method: request.method,

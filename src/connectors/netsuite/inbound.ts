@@ -183,7 +183,7 @@ export function salesOrderPoller(options: PollerOptions & { orderPageSize?: numb
 }
 
 /** Item lines of the given orders, by order id (a fixed set of orders, so offset paging is safe). */
-async function orderLines(client: NetSuiteClient, orderIds: string[], signal: AbortSignal): Promise<Map<string, Record<string, string>[]>> {
+export async function orderLines(client: NetSuiteClient, orderIds: string[], signal: AbortSignal): Promise<Map<string, Record<string, string>[]>> {
   const q =
     'SELECT l.transaction, l.linesequencenumber, i.itemid, i.displayname, l.quantity, l.rate, l.netamount ' +
     `FROM transactionline l JOIN item i ON i.id = l.item WHERE l.transaction IN (${orderIds.map(quote).join(', ')}) ORDER BY l.transaction, l.linesequencenumber`;

@@ -10,11 +10,13 @@ import { customerPoller, inventoryPoller, salesOrderPoller, type InboundRejectio
 import { AccountSlots, netSuiteBudget, RECORD_API_BATCH_SIZE, STANDARD_TIER_CONCURRENCY } from './limits.ts';
 import { loadNetSuiteMappings, referenceBindings, type ExternalIdConventions, type NetSuiteMappingOverrides } from './mappings.ts';
 import { deliverToNetSuite, NETSUITE_OPERATIONS } from './outbound.ts';
+import { netSuiteRecordSource, type NetSuiteSourceSettings } from './source.ts';
 
 export { NetSuiteOperation, externalIdOf } from './outbound.ts';
 export type { NetSuiteCredentials, TbaCredentials, M2MCredentials, M2MAlgorithm } from './auth.ts';
 export type { NetSuiteMappingName, NetSuiteMappingOverrides, ExternalIdConventions } from './mappings.ts';
 export type { InboundRejection } from './inbound.ts';
+export type { NetSuiteSourceSettings } from './source.ts';
 
 export type NetSuitePollerName = 'customer' | 'inventory' | 'salesOrder';
 
@@ -56,6 +58,11 @@ export interface NetSuiteConnectorOptions {
     settleSeconds?: number;
     onRejected?: (rejection: InboundRejection) => void;
   };
+  /**
+   * Full reads for `crossdock backfill` (products, prices, customers, open orders). `currency`
+   * defaults to `inbound.currency`; see docs/backfill.md.
+   */
+  source?: Partial<NetSuiteSourceSettings>;
   /** Per request; default 30 s. */
   timeoutMs?: number;
   clock?: () => number;
@@ -105,10 +112,19 @@ export function createNetSuiteConnector(options: NetSuiteConnectorOptions): NetS
   const locationPrefix = conventions.locationPrefix ?? '';
   const outboundBindings = referenceBindings(conventions);
 
+  const strip = (prefix: string) => (value: unknown) => (typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : value);
+  const sourceCurrency = options.source?.currency ?? options.inbound?.currency;
+  const source = netSuiteRecordSource({
+    client,
+    mappings,
+    hubIdOf: strip(customerPrefix),
+    locationCodeOf: strip(locationPrefix),
+    settings: { ...options.source, ...(sourceCurrency !== undefined && { currency: sourceCurrency }), ...(options.source?.channel === undefined && options.inbound?.channel !== undefined && { channel: options.inbound.channel }) },
+  });
+
   const pollers: DeltaPoller[] = [];
   if (options.inbound) {
     const inbound = options.inbound;
-    const strip = (prefix: string) => (value: unknown) => (typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : value);
     const pollerOptions: PollerOptions = {
       client,
       mappings,
@@ -138,6 +154,7 @@ export function createNetSuiteConnector(options: NetSuiteConnectorOptions): NetS
     operations: NETSUITE_OPERATIONS,
     budget,
     ...(pollers.length > 0 && { pollers }),
+    source,
     deliver: (batch: readonly DeliveryItem[], context: DeliveryContext): Promise<ItemOutcome[]> =>
       deliverToNetSuite(batch, context, { client, mappings, bindings: outboundBindings, customerExternalId: (hubId) => `${customerPrefix}${hubId}` }),
     quota: () => slots.quota(),

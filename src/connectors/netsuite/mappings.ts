@@ -14,6 +14,8 @@ export const NETSUITE_MAPPINGS = [
   'customer.from-netsuite',
   'inventory-level.from-netsuite',
   'order.from-netsuite',
+  'product.from-netsuite',
+  'price.from-netsuite',
 ] as const;
 export type NetSuiteMappingName = (typeof NETSUITE_MAPPINGS)[number];
 

@@ -92,6 +92,23 @@ describe('NetSuite connector: writes', () => {
     expect(store().get('creditMemo', memoId)?.fields.amountRemaining).toBe(0);
   });
 
+  it('credits a return at the price paid (unitPrice) and closes a cancelled return authorization', async () => {
+    const order = sandboxOrder();
+    idOf(await send('bookOrder', order.orderNumber, order));
+    const line = { orderLineNumber: 1, sku: 'TSHIRT-BLK-M', quantity: 1, reason: 'size-or-fit' as const };
+    const paid: Return = sampleReturn({ rmaNumber: `RMA-P-${order.orderNumber}`, orderNumber: order.orderNumber, status: 'authorized', returnLocationCode: 'WH-EAST', lines: [{ ...line, unitPrice: '17.25' }] });
+    const rmaId = idOf(await send('authorizeReturn', paid.rmaNumber, paid));
+    expect(store().get('returnAuthorization', rmaId)?.fields.item).toMatchObject({ items: [{ rate: 17.25, amount: 17.25 }] });
+    idOf(await send('receiveReturn', paid.rmaNumber, paid));
+    const memoId = idOf(await send('issueCreditMemo', paid.rmaNumber, paid));
+    expect(store().get('creditMemo', memoId)?.fields).toMatchObject({ total: 17.25 });
+
+    const expired: Return = sampleReturn({ rmaNumber: `RMA-X-${order.orderNumber}`, orderNumber: order.orderNumber, status: 'authorized', returnLocationCode: 'WH-EAST', lines: [line] });
+    const expiredId = idOf(await send('authorizeReturn', expired.rmaNumber, expired));
+    expect(idOf(await send('authorizeReturn', expired.rmaNumber, { ...expired, status: 'cancelled', statusReason: 'nothing received within 14 days' }))).toBe(expiredId);
+    expect(store().get('returnAuthorization', expiredId)?.fields.status).toMatchObject({ id: 'C', refName: 'Cancelled' });
+  });
+
   it('names the missing reference of a refund without a return, and an operation it does not know', async () => {
     const refund = sampleRefund({ hubId: 'rfd_NO_RMA' });
     delete refund.rmaNumber;

@@ -1,6 +1,7 @@
 import { AuthExpiredError, PermanentError, RateLimitedError, TransientError } from '../../runtime/errors.ts';
 import { STRIPE_API_VERSION, stripeAuthHeaders, type StripeCredentials } from './auth.ts';
 import { parseJsonBody, retryAfterMs } from '../http.ts';
+import { outboundTraceHeaders } from '../../observability/traceparent.ts';
 
 export const PAYMENTS_SYSTEM = 'stripe';
 
@@ -61,7 +62,7 @@ export class StripeClient {
     try {
       response = await fetch(url, {
         method,
-        headers: { ...stripeAuthHeaders(this.options.credentials, this.options.apiVersion ?? STRIPE_API_VERSION), ...request.headers },
+        headers: { ...outboundTraceHeaders(), ...stripeAuthHeaders(this.options.credentials, this.options.apiVersion ?? STRIPE_API_VERSION), ...request.headers },
         ...(request.body !== undefined && { body: request.body }),
         signal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
       });

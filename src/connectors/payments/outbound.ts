@@ -71,7 +71,7 @@ async function issueRefund(item: DeliveryItem, context: DeliveryContext, outboun
     // Exact decimal → integer minor units with the currency's exponent; too many decimals is a mapping error.
     toMinorUnits: (amount: string, currency: string) => toMinorUnits(amount, currency),
   });
-  if (item.attempts > 1) {
+  if (item.attempts > 1 || isLaterTry(item)) {
     const earlier = await findEarlierRefund(params, context, outbound);
     if (earlier) return earlier;
   }
@@ -86,6 +86,16 @@ async function issueRefund(item: DeliveryItem, context: DeliveryContext, outboun
     });
   }
   return refund.id;
+}
+
+/**
+ * A refund tried again under a new delivery key: its own `idempotencyKey` (the first try's) is not
+ * the item's. A flow does that after a permanent failure, whose answer Stripe would replay for
+ * the old key; the check for an earlier refund then keeps the new key from paying twice.
+ */
+function isLaterTry(item: DeliveryItem): boolean {
+  const refundKey = (item.payload as Partial<IssueRefundPayload>).refund?.idempotencyKey;
+  return typeof refundKey === 'string' && refundKey !== item.idempotencyKey;
 }
 
 /**

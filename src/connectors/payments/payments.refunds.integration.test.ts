@@ -3,6 +3,7 @@ import type { ItemOutcome } from '../../runtime/delivery/target.ts';
 import { AuthExpiredError, PermanentError, RateLimitedError } from '../../runtime/errors.ts';
 import { deliveryItem, recordingContext } from '../conformance/harness.ts';
 import { createPaymentsConnector } from './index.ts';
+import type { IssueRefundPayload } from './outbound.ts';
 import { refundItem, startPaymentsFixture, type PaymentsFixture } from './testing.ts';
 
 let fixture: PaymentsFixture | undefined;
@@ -121,6 +122,33 @@ describe('payments connector: a retry after Stripe forgot the idempotency key', 
     const retried = { ...first, attempts: 3, idempotencyKey: 'refund:RMA-7:1-after-expiry' };
     const [again] = await fixture.connector.deliver([retried], recordingContext());
     expect(again).toEqual(paid);
+    expect(await fixture.refunds(intent)).toHaveLength(1);
+  });
+});
+
+describe('payments connector: a refund tried again under a new key', () => {
+  it('answers with the refund the first try paid when the flow retries under a new delivery key', async () => {
+    fixture = await startPaymentsFixture();
+    const intent = await fixture.paidIntent();
+    const first = refundItem(intent, { amount: '10.00', idempotencyKey: 'rfd_RMA-8' });
+    const [paid] = await fixture.connector.deliver([first], recordingContext());
+    // The hub never saw that answer (the item went dead); the operator's retry is a new item whose
+    // key differs from the refund's own, on its first attempt.
+    const retried = { ...first, attempts: 1, idempotencyKey: 'rfd_RMA-8/retry-2' };
+    const [again] = await fixture.connector.deliver([retried], recordingContext());
+    expect(again).toEqual(paid);
+    expect(await fixture.refunds(intent)).toHaveLength(1);
+  });
+
+  it('pays a corrected refund under the new key after the first try was refused for good', async () => {
+    fixture = await startPaymentsFixture();
+    const intent = await fixture.paidIntent(5_000);
+    const first = refundItem(intent, { amount: '50.01', idempotencyKey: 'rfd_RMA-9' });
+    expect(refusal((await fixture.connector.deliver([first], recordingContext()))[0])).toMatchObject({ code: 'amount_too_large' });
+    const payload = first.payload as IssueRefundPayload;
+    const corrected = { ...first, idempotencyKey: 'rfd_RMA-9/retry-2', payload: { ...payload, refund: { ...payload.refund, amount: '50.00' } } };
+    const [outcome] = await fixture.connector.deliver([corrected], recordingContext());
+    expect(outcome).toMatchObject({ ok: true });
     expect(await fixture.refunds(intent)).toHaveLength(1);
   });
 });

@@ -55,8 +55,9 @@ let refundSequence = 0;
 export function refundItem(paymentIntent: string, options: { amount?: string; idempotencyKey?: string; rmaNumber?: string } = {}): DeliveryItem {
   refundSequence++;
   const rmaNumber = options.rmaNumber ?? `RMA-${30_000 + refundSequence}`;
+  const idempotencyKey = options.idempotencyKey ?? `refund:${rmaNumber}:1`;
   const payload: IssueRefundPayload = {
-    refund: sampleRefund({ hubId: `rfd_test_${refundSequence}`, rmaNumber, amount: options.amount ?? '107.99', status: 'pending' }),
+    refund: sampleRefund({ hubId: `rfd_test_${refundSequence}`, rmaNumber, amount: options.amount ?? '107.99', status: 'pending', idempotencyKey }),
     payment: samplePayment({ processor: { name: 'stripe', reference: paymentIntent } }),
   };
   return deliveryItem({
@@ -65,7 +66,7 @@ export function refundItem(paymentIntent: string, options: { amount?: string; id
     key: rmaNumber,
     operation: 'issueRefund',
     payload,
-    idempotencyKey: options.idempotencyKey ?? `refund:${rmaNumber}:1`,
+    idempotencyKey,
     context: { entity: 'refund', businessKey: rmaNumber, orderNumber: 'WEB-100234' },
   });
 }

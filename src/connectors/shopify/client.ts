@@ -1,5 +1,6 @@
 import { createAdminApiClient } from '@shopify/admin-api-client';
 import type { AdminApiClient } from '@shopify/admin-api-client';
+import { outboundTraceHeaders } from '../../observability/traceparent.ts';
 import type { QuotaSignal } from '../../runtime/delivery/budget.ts';
 import { AuthExpiredError, PermanentError, RateLimitedError, TransientError } from '../../runtime/errors.ts';
 import type { ShopifyCredentials } from './auth.ts';
@@ -95,9 +96,10 @@ export class ShopifyGraphQLClient {
     else this.calls.query++;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const traceHeaders = outboundTraceHeaders();
     let response: Awaited<ReturnType<AdminApiClient['request']>>;
     try {
-      response = await this.client.request(operation, { variables: options.variables ?? {}, signal });
+      response = await this.client.request(operation, { variables: options.variables ?? {}, signal, ...(traceHeaders.traceparent && { headers: { ...traceHeaders } }) });
     } catch (error) {
       throw networkFailure(error);
     }

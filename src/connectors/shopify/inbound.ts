@@ -8,7 +8,7 @@ import { verifyShopifyWebhook } from './auth.ts';
 import { SHOPIFY_SYSTEM } from './client.ts';
 import type { ShopifyMappings } from './mappings.ts';
 import type { ShopifyGraphQLClient } from './client.ts';
-import { inventoryLevelRecord, shipmentBindings, shopCurrency } from './inbound/enrich.ts';
+import { inventoryLevelRecord, refundBindings, shipmentBindings } from './inbound/enrich.ts';
 import type { ShopifyReferences } from './references.ts';
 
 export type InboundMappings = Pick<ShopifyMappings, 'order' | 'customer' | 'inventoryLevel' | 'refund' | 'shipment'>;
@@ -76,7 +76,7 @@ export function shopifyWebhookReceiver(options: ShopifyWebhookOptions): WebhookR
         case 'inventory_levels/update':
           return [event('retail.inventory.level-changed.v1', await options.mappings.inventoryLevel.apply(await inventoryLevelRecord(payload, options)))];
         case 'refunds/create':
-          return [event('retail.refund.issued.v1', await options.mappings.refund.apply(payload, { shopCurrency: await shopCurrency(options) }))];
+          return [event('retail.refund.issued.v1', await options.mappings.refund.apply(payload, await refundBindings(payload, options)))];
         case 'fulfillments/create':
           return [event('retail.shipment.milestone-reached.v1', await options.mappings.shipment.apply(payload, await shipmentBindings(payload, options)))];
         default:

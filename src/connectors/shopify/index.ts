@@ -81,6 +81,7 @@ export function createShopifyConnector(options: ShopifyConnectorOptions): Shopif
     references,
     inventory: { reason: options.inventoryReason ?? 'correction' },
     customerMapping: mappings.customerInput,
+    productMapping: mappings.productInput,
   };
   return {
     name: options.role ?? 'commerce',

@@ -1,6 +1,14 @@
 import type { DeliveryBudget } from '../../runtime/delivery/budget.ts';
 
 /**
+ * Products per request (aliased productSet mutations, outbound/products.ts): 25 cost 250 points,
+ * a quarter of a Standard store's bucket and of the 1,000-point ceiling of a single query
+ * (https://shopify.dev/docs/api/usage/limits), so a batch never waits long for points and two
+ * can be in flight.
+ */
+export const PRODUCTS_PER_REQUEST = 25;
+
+/**
  * The GraphQL Admin API rate limit is a leaky bucket of cost points per app and store, whose
  * restore rate depends on the store's plan (https://shopify.dev/docs/api/usage/limits and
  * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits: Standard 100 points/s,
@@ -47,6 +55,8 @@ export function shopifyBudget(plan: ShopifyPlan = 'standard'): DeliveryBudget {
   const bucket = SHOPIFY_PLANS[plan];
   return {
     maxBatchSize: MAX_INPUT_ARRAY_SIZE,
+    // productSet takes one product: a batch of them is one request of aliased mutations (outbound/products.ts).
+    maxBatchSizeByOperation: { upsertProduct: PRODUCTS_PER_REQUEST },
     concurrency: DEFAULT_CONCURRENCY,
     costPoints: { capacity: bucket.capacity, restorePerSecond: bucket.restorePerSecond },
   };

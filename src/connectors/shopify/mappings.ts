@@ -19,6 +19,8 @@ export const SHOPIFY_MAPPING_FILES = {
   shipment: 'shipment.to-canonical.yaml',
   /** canonical Customer → CustomerInput of customerCreate / customerUpdate */
   customerInput: 'customer.from-canonical.yaml',
+  /** canonical Product → ProductSetInput of productSet */
+  productInput: 'product.from-canonical.yaml',
 } as const;
 export type ShopifyMappingName = keyof typeof SHOPIFY_MAPPING_FILES;
 

@@ -10,6 +10,7 @@ import { upsertCustomer } from './outbound/customers.ts';
 import { adjustInventory, setInventoryLevels } from './outbound/inventory.ts';
 import type { InventoryOptions } from './outbound/inventory.ts';
 import { createFulfillment, issueRefund } from './outbound/orders.ts';
+import { PRODUCT_COST, upsertProducts } from './outbound/products.ts';
 import type { ShopifyReferences } from './references.ts';
 
 /** The delivery operations the Shopify connector accepts. */
@@ -22,6 +23,8 @@ export const ShopifyOperation = {
   issueRefund: 'issueRefund',
   /** State: a canonical Customer. */
   upsertCustomer: 'upsertCustomer',
+  /** State: a canonical Product (one product, one variant per SKU), 25 per call. */
+  upsertProduct: 'upsertProduct',
 } as const;
 export type ShopifyOperation = (typeof ShopifyOperation)[keyof typeof ShopifyOperation];
 
@@ -34,6 +37,7 @@ export interface OutboundDeps {
   references: ShopifyReferences;
   inventory: InventoryOptions;
   customerMapping: Mapping;
+  productMapping: Mapping;
 }
 
 /** The cost of the reads some commands make before their mutation (see outbound/orders.ts). */
@@ -59,7 +63,10 @@ export function estimateCost(batch: readonly DeliveryItem[], references: Shopify
     case ShopifyOperation.createFulfillment:
       return batch.length * (QUERY_COST.mutation + FULFILLMENT_STATE_COST);
     case ShopifyOperation.upsertCustomer:
-      return batch.length * (QUERY_COST.mutation + SINGLE_NODE_LOOKUP_COST);
+      // The profile mutation, the email lookup, and a consent mutation when consent changes.
+      return batch.length * (2 * QUERY_COST.mutation + SINGLE_NODE_LOOKUP_COST);
+    case ShopifyOperation.upsertProduct:
+      return batch.length * PRODUCT_COST;
     default:
       return 0;
   }
@@ -84,6 +91,8 @@ export async function deliverToShopify(batch: readonly DeliveryItem[], context: 
       return runCommands(batch, (item) => createFulfillment({ item, client, call }), batchFailure);
     case ShopifyOperation.upsertCustomer:
       return runCommands(batch, (item) => upsertCustomer({ item, client, mapping: deps.customerMapping, call }), batchFailure);
+    case ShopifyOperation.upsertProduct:
+      return upsertProducts({ batch, client, mapping: deps.productMapping, call });
     default:
       throw new PermanentError(`the Shopify connector has no operation "${operation}" (it accepts: ${SHOPIFY_OPERATIONS.join(', ')})`, {
         system: SHOPIFY_SYSTEM,

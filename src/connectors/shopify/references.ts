@@ -12,7 +12,8 @@ export interface ShopifyReferenceOptions {
   /**
    * Location code (as the hub knows it, e.g. `DC-EAST`) → Shopify Location gid. Codes not
    * listed are matched to a location whose name, upper-cased with non-alphanumerics as `-`,
-   * equals the code (`Main Warehouse` → `MAIN-WAREHOUSE`).
+   * equals the code (`Main Warehouse` → `MAIN-WAREHOUSE`), or whose name starts with the code
+   * written as its first word (`DC-EAST DC East` → `DC-EAST`).
    */
   locations?: Record<string, string>;
 }
@@ -20,6 +21,15 @@ export interface ShopifyReferenceOptions {
 /** The code the hub uses for a Shopify location that has no configured code. */
 export function locationCodeFromName(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * The code a location's name starts with, when its first word is written as a code (capitals,
+ * digits, `-`, `_`) and more words follow: `STORE-001 Downtown` → `STORE-001`. Many retailers
+ * name locations this way; `Main Warehouse` has none.
+ */
+export function locationCodePrefix(name: string): string | undefined {
+  return /^([A-Z0-9][A-Z0-9_-]*)\s+\S/.exec(name.trim())?.[1];
 }
 
 /**
@@ -119,6 +129,14 @@ export class ShopifyReferences {
         const code = locationCodeFromName(location.name);
         byCode.set(code, location.id);
         byLocation.set(location.id, code);
+      }
+      // A code the name starts with names the location too (and is its code going back),
+      // unless another location's whole name is that code.
+      for (const location of data.locations.nodes) {
+        const prefix = locationCodePrefix(location.name);
+        if (prefix === undefined || byCode.has(prefix)) continue;
+        byCode.set(prefix, location.id);
+        byLocation.set(location.id, prefix);
       }
       // Configured codes win over derived names.
       for (const [code, id] of Object.entries(this.options.locations ?? {})) {

@@ -161,6 +161,17 @@ describe('Shopify connector: webhooks', () => {
         milestones: [{ milestone: 'handed-to-carrier' }],
       },
     });
-    expect(refund).toMatchObject({ type: 'retail.refund.issued.v1', data: { amount: '24.00', currency: 'USD', status: 'issued', method: 'card' } });
+    expect(refund).toMatchObject({
+      type: 'retail.refund.issued.v1',
+      data: {
+        amount: '24.00',
+        currency: 'USD',
+        status: 'issued',
+        method: 'card',
+        // The refund webhook names the order by id only: the number and line positions are read back.
+        orderNumber: `SHOP-${placed.value.number}`,
+        lines: [{ orderLineNumber: 1, sku: 'TEE-WHT-L', quantity: 1 }],
+      },
+    });
   });
 });

@@ -2,6 +2,7 @@ import { AuthExpiredError, PermanentError, RateLimitedError, TransientError } fr
 import type { QuotaSignal } from '../../runtime/delivery/budget.ts';
 import { wmsAuthHeaders, type WmsCredentials } from './auth.ts';
 import { parseJsonBody, retryAfterMs } from '../http.ts';
+import { outboundTraceHeaders } from '../../observability/traceparent.ts';
 
 export const WMS_SYSTEM = 'wms';
 
@@ -63,6 +64,7 @@ export class WmsClient {
         method,
         headers: {
           accept: 'application/json',
+          ...outboundTraceHeaders(),
           ...wmsAuthHeaders(this.options.credentials),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },

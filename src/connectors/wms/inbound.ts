@@ -30,6 +30,7 @@ interface WmsFulfillmentEvent {
 
 interface WmsParcel {
   id: string;
+  lines?: { sku: string; quantity: number }[];
 }
 
 /** A canonical milestone entry (`milestone`, `detail`?) with when it happened. */
@@ -37,9 +38,16 @@ type ParcelMilestone = Record<string, unknown> & { occurredAt: string };
 
 interface WmsFulfillmentOrder {
   id: string;
+  lines: { sku: string; quantity: number; quantityShipped?: number }[];
   events: WmsFulfillmentEvent[];
   shipments: WmsParcel[];
 }
+
+/**
+ * Canonical milestones of the warehouse itself: they concern the units still on the premises
+ * (the consignment being prepared), never a parcel already handed to a carrier.
+ */
+const WAREHOUSE_MILESTONES: ReadonlySet<unknown> = new Set(['picked', 'packed']);
 
 export interface WmsInboundOptions {
   /** Role name of the connector (`wms`): events come from `crossdock://connectors/<role>`. */
@@ -57,6 +65,9 @@ export interface WmsInboundOptions {
  * Turns WMS webhooks into canonical events:
  * - `fulfillment_order.shipped | delivered | exception` → `retail.shipment.milestone-reached.v1`,
  *   one per parcel concerned, carrying the parcel's whole milestone history so far;
+ * - `fulfillment_order.picked | packed`, and an exception while units are still in the
+ *   warehouse → the same event for the consignment being prepared: shipment number = the
+ *   fulfilment order's id, lines = the units not shipped yet, no carrier;
  * - `return_receipt.received` → `retail.return.received.v1` (a line per received condition);
  * - `stock.adjusted` → `retail.inventory.level-changed.v1` with the adjustment's sequence.
  *
@@ -119,7 +130,12 @@ export class WmsWebhookReceiver implements WebhookReceiver {
     const order = body.data.fulfillmentOrder as WmsFulfillmentOrder | undefined;
     if (!order) return [];
     const current = order.events[order.events.length - 1];
-    if (!current || !(await this.milestoneOf(current))) return []; // picked, packed, resolved: no canonical milestone
+    const milestone = current && (await this.milestoneOf(current));
+    if (!current || !milestone) return []; // resolved: no canonical milestone
+    // Picked and packed, and an exception while units are still in the warehouse (a short pick,
+    // a backorder), concern the units being prepared, not the parcels already on their way.
+    const warehouseException = current.type === 'exception' && unitsLeftAt(order, order.events.length - 1);
+    if (WAREHOUSE_MILESTONES.has(milestone.milestone) || warehouseException || order.shipments.length === 0) return this.preparationEvents(body, order);
     // A shipment event concerns its own parcel; delivered and exception concern every parcel sent so far.
     const parcels = current.shipmentId ? order.shipments.filter((parcel) => parcel.id === current.shipmentId) : order.shipments;
     const events: CloudEvent[] = [];
@@ -134,15 +150,38 @@ export class WmsWebhookReceiver implements WebhookReceiver {
     return events;
   }
 
-  /** The parcel's milestones, oldest first: its own shipment, then the order's later milestones. */
+  /**
+   * The consignment being prepared: the units of the order not shipped yet, numbered with the
+   * fulfilment order's id (no parcel id exists before shipping), with the warehouse milestones
+   * recorded since the last parcel left. Its parcels get their own shipment numbers when shipped.
+   */
+  private async preparationEvents(body: WmsWebhookBody, order: WmsFulfillmentOrder): Promise<CloudEvent[]> {
+    const lines = order.lines
+      .map((line) => ({ sku: line.sku, quantity: line.quantity - (line.quantityShipped ?? 0) }))
+      .filter((line) => line.quantity > 0);
+    const lastParcelAt = order.events.findLastIndex((event) => event.type === 'shipped');
+    const milestones: ParcelMilestone[] = [];
+    for (const event of order.events.slice(lastParcelAt + 1)) {
+      const milestone = await this.milestoneOf(event);
+      if (milestone) milestones.push({ ...milestone, occurredAt: event.occurredAt });
+    }
+    const latest = milestones[milestones.length - 1];
+    if (lines.length === 0 || !latest) return [];
+    const fields = await this.options.mappings.shipment.apply({ fulfillmentOrder: order, shipment: { id: order.id, lines }, milestones });
+    const data = this.envelope('shp', order.id, latest.occurredAt, order.events.length, fields);
+    return [this.event('retail.shipment.milestone-reached.v1', `${body.id}:${order.id}`, latest.occurredAt, data)];
+  }
+
+  /** The parcel's milestones, oldest first: its own shipment, then the order's later carrier milestones. */
   private async parcelHistory(order: WmsFulfillmentOrder, parcelId: string): Promise<ParcelMilestone[]> {
     const shippedAt = order.events.findIndex((event) => event.type === 'shipped' && event.shipmentId === parcelId);
     if (shippedAt < 0) return [];
     const history: ParcelMilestone[] = [];
-    for (const event of order.events.slice(shippedAt)) {
-      if (event.type === 'shipped' && event.shipmentId !== parcelId) continue;
+    for (const [index, event] of order.events.entries()) {
+      if (index < shippedAt || (event.type === 'shipped' && event.shipmentId !== parcelId)) continue;
+      if (event.type === 'exception' && unitsLeftAt(order, index)) continue; // it held the units left, not this parcel
       const milestone = await this.milestoneOf(event);
-      if (milestone) history.push({ ...milestone, occurredAt: event.occurredAt });
+      if (milestone && !WAREHOUSE_MILESTONES.has(milestone.milestone)) history.push({ ...milestone, occurredAt: event.occurredAt });
     }
     return history;
   }
@@ -196,6 +235,14 @@ export class WmsWebhookReceiver implements WebhookReceiver {
     // The correlation id starts here, at the first hop; derived so a redelivery carries the same.
     return createRetailEvent({ type, id, time, data: data as RetailEventData<T>, source: this.source, correlationId: `wms-${id}` });
   }
+}
+
+/** Whether units of the order were still in the warehouse when its event at `index` happened. */
+function unitsLeftAt(order: WmsFulfillmentOrder, index: number): boolean {
+  const sent = new Set(order.events.slice(0, index + 1).flatMap((event) => (event.type === 'shipped' && event.shipmentId ? [event.shipmentId] : [])));
+  const shipped = order.shipments.filter((parcel) => sent.has(parcel.id)).flatMap((parcel) => parcel.lines ?? []);
+  const units = (lines: readonly { quantity: number }[]) => lines.reduce((sum, line) => sum + line.quantity, 0);
+  return units(shipped) < units(order.lines);
 }
 
 function parseBody(rawBody: Buffer): WmsWebhookBody {

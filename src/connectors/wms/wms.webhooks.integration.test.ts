@@ -46,10 +46,14 @@ describe('WMS webhooks from the sandbox emitter', () => {
 
     const results = await Promise.all(requests.map((request) => receive(fixture!.connector, request, adapters!)));
     expect(results.map((result) => result.status)).toEqual([200, 200, 200]);
-    // picked and packed precede any parcel: the canonical model has no milestone for them yet.
+    // picked and packed precede any parcel: they concern the consignment being prepared (the fulfilment order).
     const events = results.flatMap((result) => result.events ?? []);
-    expect(events).toHaveLength(1);
-    const [shipped] = events as [CloudEvent];
+    expect(events).toHaveLength(3);
+    const [picked, packed, shipped] = events as [CloudEvent, CloudEvent, CloudEvent];
+    for (const event of events) expect(validateRetailEvent(event).ok).toBe(true);
+    expect([picked.subject, packed.subject]).toEqual([id, id]);
+    expect(packed.data).toMatchObject({ orderNumber: order.orderNumber, milestones: [{ milestone: 'picked' }, { milestone: 'packed' }] });
+    expect((packed.data as { lines: unknown[] }).lines).toHaveLength(order.lines.length);
     expect(validateRetailEvent(shipped).ok).toBe(true);
     expect(shipped).toMatchObject({
       type: 'retail.shipment.milestone-reached.v1',
@@ -66,7 +70,7 @@ describe('WMS webhooks from the sandbox emitter', () => {
       },
     });
     expect(shipped.subject).toBe((shipped.data as { shipmentNumber: string }).shipmentNumber);
-    expect(await adapters.bus.find({ type: 'retail.shipment.milestone-reached.v1' })).toHaveLength(1);
+    expect(await adapters.bus.find({ type: 'retail.shipment.milestone-reached.v1', subject: shipped.subject })).toHaveLength(1);
   });
 
   it('rejects a forged signature, a wrong secret and a replayed old delivery: nothing enters the log', async () => {

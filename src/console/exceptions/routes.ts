@@ -1,12 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Bus } from '../../ports/bus.ts';
 import type { DeadLetter, DeadLetterStatus, Storage } from '../../ports/storage.ts';
 import { requireRole, sessionOf } from '../auth/guard.ts';
 import { ConsoleErrorCode, ConsoleErrorSchema, sendError } from '../errors.ts';
+import { createOperatorDecisions } from './actions.ts';
 import { businessKeyOf, describeDeadLetter, systemName } from './describe.ts';
+import { editabilityOf } from './payload.ts';
 import { createExceptionGrouper, errorCodeOf, pageExceptions } from './query.ts';
 import {
-  ACTION_STATUS,
   ActionBody,
   ActionParams,
   ActionResult,
@@ -16,14 +19,17 @@ import {
   ExceptionGroupsSchema,
   ExceptionListQuery,
   ExceptionPageSchema,
+  FixBody,
   GroupsQuery,
   IdParams,
-  type ExceptionAction,
+  InvalidPayloadSchema,
   type ExceptionSummary,
 } from './schemas.ts';
 
 export interface ExceptionRoutesOptions {
   storage: Storage;
+  /** Where a decision for a flow waiting on an operator is published. */
+  bus: Bus;
   clock: () => number;
   apiPrefix: string;
   /** How long grouped counts are reused (default 5 s). */
@@ -56,12 +62,19 @@ function statusFilter(status: DeadLetterStatus | 'all'): { status?: DeadLetterSt
   return status === 'all' ? {} : { status };
 }
 
-/** Dead letters ("exceptions" to an operator): list, groups, detail and audited actions. */
+/** Dead letters ("exceptions" to an operator): list, groups, detail, audited actions, and fix and resume. */
 export async function exceptionRoutes(app: FastifyInstance, options: ExceptionRoutesOptions): Promise<void> {
   const { storage, clock } = options;
   const prefix = `${options.apiPrefix}exceptions`;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const groups = createExceptionGrouper(storage.deadLetters, { clock, cacheMs: options.groupsCacheMs ?? 5_000 });
+  const decisions = createOperatorDecisions({
+    storage,
+    bus: options.bus,
+    clock,
+    // The error only: the event carried the operator's payload, which may hold personal data.
+    onUndelivered: (entry, error) => app.log.error({ err: error, deadLetterId: entry.id, flowInstance: entry.ref }, 'operator decision recorded but not published to the waiting flow'),
+  });
 
   api.get(prefix, { schema: { summary: 'Exceptions (dead letters), paged by id', querystring: ExceptionListQuery, response: { 200: ExceptionPageSchema } } }, async (request) => {
     const { status, kind, target, key, errorCode, afterId, limit } = request.query;
@@ -85,10 +98,12 @@ export async function exceptionRoutes(app: FastifyInstance, options: ExceptionRo
       const entry = await storage.deadLetters.get(request.params.id);
       if (!entry) return sendError(reply, 404, ConsoleErrorCode.notFound, `there is no exception #${request.params.id}`);
       const history = await storage.audit.list({ subject: `dead-letter:${entry.id}`, limit: 100 });
-      const historyOut = history.map(({ id, at, actor, action, reason }) => ({ id, at, actor, action, reason }));
+      const historyOut = history.map(({ id, at, actor, action, reason, detail }) => ({ id, at, actor, action, reason, ...(detail && { detail }) }));
       const now = clock();
       if (entry.kind === 'delivery') {
         const item = await storage.delivery.get(Number(entry.ref));
+        const editability = editabilityOf(entry, item);
+        const editable = editability.editable ? editability.value : null;
         if (item) {
           const where =
             item.status === 'delivered'
@@ -98,37 +113,65 @@ export async function exceptionRoutes(app: FastifyInstance, options: ExceptionRo
                   ? 'not delivered: waiting for an operator'
                   : `not delivered (the exception was ${entry.status})`
                 : `back in the ${item.target} queue (${item.status === 'in_flight' ? 'being delivered now' : 'waiting its turn'})`;
-          return { exception: summarize(entry, now, item.operation), error: entry.error, subject: { kind: 'delivery' as const, item }, now: where, history: historyOut };
+          return { exception: summarize(entry, now, item.operation), error: entry.error, subject: { kind: 'delivery' as const, item }, now: where, editable, history: historyOut };
         }
-        return { exception: summarize(entry, now), error: entry.error, subject: { kind: 'missing' as const, ref: entry.ref }, now: 'the delivery item is no longer stored', history: historyOut };
+        return { exception: summarize(entry, now), error: entry.error, subject: { kind: 'missing' as const, ref: entry.ref }, now: 'the delivery item is no longer stored', editable, history: historyOut };
       }
+      const editability = editabilityOf(entry, undefined);
+      const editable = editability.editable ? editability.value : null;
       const instance = await storage.flows.get(entry.ref);
-      if (!instance) return { exception: summarize(entry, now), error: entry.error, subject: { kind: 'missing' as const, ref: entry.ref }, now: 'the flow instance is no longer stored', history: historyOut };
-      return { exception: summarize(entry, now), error: entry.error, subject: { kind: 'flow' as const, instance }, now: `flow ${instance.flow} is ${instance.status}`, history: historyOut };
+      if (!instance) return { exception: summarize(entry, now), error: entry.error, subject: { kind: 'missing' as const, ref: entry.ref }, now: 'the flow instance is no longer stored', editable, history: historyOut };
+      const where = editable !== null && instance.status === 'waiting' ? `flow ${instance.flow} is waiting for an operator's decision` : `flow ${instance.flow} is ${instance.status}`;
+      return { exception: summarize(entry, now), error: entry.error, subject: { kind: 'flow' as const, instance }, now: where, editable, history: historyOut };
     },
   );
 
-  /** Acts through `deadLetters.act`, which writes the audit entry in the same transaction. */
-  async function act(id: number, action: ExceptionAction, actor: string, reason: string) {
-    const status = ACTION_STATUS[action];
-    const entry = await storage.deadLetters.get(id);
-    if (!entry) return { id, outcome: 'not-found' as const, status: null, message: `there is no exception #${id}` };
-    const done = await storage.deadLetters.act(id, status, { actor, reason: reason.trim(), now: clock() });
-    if (done) return { id, outcome: 'done' as const, status, message: `#${id} ${status} by ${actor}` };
-    const current = await storage.deadLetters.get(id);
-    return { id, outcome: 'not-open' as const, status: current?.status ?? entry.status, message: `#${id} is not open any more (it is ${current?.status ?? entry.status}); nothing done` };
-  }
+  // Registered before `/:id/:action`; a static segment wins over a parameter either way.
+  api.post(
+    `${prefix}/:id/fix`,
+    {
+      preHandler: requireRole('operator'),
+      schema: {
+        summary: 'Fix and resume: retry one exception with a corrected payload (checked, audited with the previous payload)',
+        params: IdParams,
+        body: FixBody,
+        response: { 200: ActionResult, 400: Type.Union([InvalidPayloadSchema, ConsoleErrorSchema]), 404: ConsoleErrorSchema, 409: Type.Union([ActionResult, ConsoleErrorSchema]), 502: ActionResult },
+      },
+    },
+    async (request, reply) => {
+      const fixed = await decisions.fix(request.params.id, request.body.payload, sessionOf(request).user, request.body.reason);
+      switch (fixed.outcome) {
+        case 'not-found':
+          return sendError(reply, 404, ConsoleErrorCode.notFound, fixed.result.message);
+        case 'not-editable':
+          return sendError(reply, 409, ConsoleErrorCode.notEditable, fixed.message);
+        case 'invalid':
+          return reply.code(400).send({ error: { code: ConsoleErrorCode.invalidPayload, message: fixed.problem.message, field: fixed.problem.field, issues: fixed.problem.issues } });
+        case 'not-open':
+          return reply.code(409).send(fixed.result);
+        case 'undelivered':
+          return reply.code(502).send(fixed.result);
+        case 'done':
+          return fixed.result;
+      }
+    },
+  );
 
   api.post(
     `${prefix}/:id/:action`,
     {
       preHandler: requireRole('operator'),
-      schema: { summary: 'Retry, resolve or discard one exception (audited)', params: ActionParams, body: ActionBody, response: { 200: ActionResult, 404: ConsoleErrorSchema, 409: ActionResult } },
+      schema: {
+        summary: 'Retry, resolve or discard one exception (audited); a flow waiting for an operator is told the decision',
+        params: ActionParams,
+        body: ActionBody,
+        response: { 200: ActionResult, 404: ConsoleErrorSchema, 409: ActionResult, 502: ActionResult },
+      },
     },
     async (request, reply) => {
-      const result = await act(request.params.id, request.params.action, sessionOf(request).user, request.body.reason);
+      const result = await decisions.act(request.params.id, request.params.action, sessionOf(request).user, request.body.reason);
       if (result.outcome === 'not-found') return sendError(reply, 404, ConsoleErrorCode.notFound, result.message);
-      return reply.code(result.outcome === 'done' ? 200 : 409).send(result);
+      return reply.code(result.outcome === 'done' ? 200 : result.outcome === 'undelivered' ? 502 : 409).send(result);
     },
   );
 
@@ -140,7 +183,7 @@ export async function exceptionRoutes(app: FastifyInstance, options: ExceptionRo
       const results = [];
       // One by one: each action is its own audited transaction, and an entry someone else
       // acted on meanwhile is reported, not overwritten.
-      for (const id of request.body.ids) results.push(await act(id, request.body.action, actor, request.body.reason));
+      for (const id of request.body.ids) results.push(await decisions.act(id, request.body.action, actor, request.body.reason));
       const done = results.filter((result) => result.outcome === 'done').length;
       return { results, done, skipped: results.length - done };
     },

@@ -83,14 +83,35 @@ export const BulkBody = Type.Object({
   reason: Reason,
 });
 
-export const ActionOutcome = Type.Union([Type.Literal('done'), Type.Literal('not-open'), Type.Literal('not-found')]);
+export const ActionOutcome = Type.Union([
+  Type.Literal('done'),
+  Type.Literal('not-open'),
+  Type.Literal('not-found'),
+  Type.Literal('undelivered', { description: 'Recorded, but the flow waiting for the decision could not be told (the event log refused it).' }),
+]);
 export const ActionResult = Type.Object({
   id: Type.Integer(),
   outcome: ActionOutcome,
   status: Type.Union([Type.Enum(DeadLetterStatus), Type.Null()], { description: 'The entry status after the request.' }),
   message: Type.String(),
 });
+export type ActionResult = Static<typeof ActionResult>;
 export const BulkResult = Type.Object({ results: Type.Array(ActionResult), done: Type.Integer(), skipped: Type.Integer() });
+
+export const FixBody = Type.Object({
+  payload: Type.Unknown({ description: 'The corrected payload (any JSON), replacing the one shown as `editable.payload`.' }),
+  reason: Reason,
+});
+
+/** 400 for a corrected payload the canonical schema refuses: every offending field, the first one named. */
+export const InvalidPayloadSchema = Type.Object({
+  error: Type.Object({
+    code: Type.Literal('INVALID_PAYLOAD'),
+    message: Type.String(),
+    field: Type.String({ description: 'The first offending field, dotted: `lines[0].quantity`.' }),
+    issues: Type.Array(Type.Object({ path: Type.String({ description: 'JSON Pointer' }), field: Type.String(), reason: Type.String(), code: Type.String() })),
+  }),
+});
 
 export const ExceptionDetail = Type.Object({
   exception: ExceptionSummary,
@@ -102,5 +123,22 @@ export const ExceptionDetail = Type.Object({
     Type.Object({ kind: Type.Literal('missing'), ref: Type.String() }),
   ]),
   now: Type.String({ description: 'Where the business object stands now, in words.' }),
-  history: Type.Array(Type.Object({ id: Type.Integer(), at: Type.Number(), actor: Type.String(), action: Type.String(), reason: Type.String() })),
+  /** What an operator may correct before resuming; null when nothing is editable. */
+  editable: Type.Union([
+    Type.Object({
+      payload: Type.Unknown(),
+      entity: Type.Union([Type.String(), Type.Null()], { description: 'The canonical entity a corrected payload is checked against.' }),
+    }),
+    Type.Null(),
+  ]),
+  history: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      at: Type.Number(),
+      actor: Type.String(),
+      action: Type.String(),
+      reason: Type.String(),
+      detail: Type.Optional(Type.Unknown({ description: 'For `dead-letter.fixed`: the payload before and after the edit.' })),
+    }),
+  ),
 });

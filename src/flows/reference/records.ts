@@ -14,6 +14,12 @@ export const RecordEntity = {
   order: 'order',
   /** key: shipment number */
   shipment: 'shipment',
+  /**
+   * key: order number — where the order stands in the warehouse and with carriers: units shipped
+   * and delivered per line, lines not shippable, its shipments (`OrderFulfilment`, kept by the
+   * shipment-milestones flow, src/flows/shipments/records.ts).
+   */
+  orderFulfilment: 'order-fulfilment',
   /** key: invoice number */
   invoice: 'invoice',
   /** key: RMA number */

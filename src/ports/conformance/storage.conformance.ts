@@ -135,6 +135,60 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         expect(entries).toMatchObject([{ actor: 'ops@acme', action: 'dead-letter.retried', reason: 'fixed the customer' }]);
       });
 
+      it('retries with a corrected payload: the item is queued with it and the audit keeps the old one', async () => {
+        const { delivery, deadLetters, audit } = pair.storage;
+        await delivery.enqueue([command('SO-8', 'book:SO-8', { total: '120.00', customer: { name: '' } })]);
+        const [claimed] = await delivery.claim('erp', claimNow(now));
+        const deadId = await delivery.deadLetter(claimed!.id, { error: failure, now });
+        const action = { actor: 'ops@acme', reason: 'customer name was empty', now };
+        expect(await deadLetters.retryWithPayload(deadId, { total: '120.00', customer: { name: 'Acme GmbH' } }, action)).toBe(true);
+        expect(await deadLetters.retryWithPayload(deadId, { total: '1.00' }, action)).toBe(false);
+        expect(await deadLetters.get(deadId)).toMatchObject({ status: 'retried' });
+        const [retried] = await delivery.claim('erp', claimNow(now));
+        expect(retried).toMatchObject({ id: claimed!.id, attempts: 1, payload: { total: '120.00', customer: { name: 'Acme GmbH' } } });
+        expect(await audit.list({ subject: `dead-letter:${deadId}` })).toMatchObject([
+          {
+            actor: 'ops@acme',
+            action: 'dead-letter.fixed',
+            reason: 'customer name was empty',
+            detail: { payloadEdited: true, previousPayload: { total: '120.00', customer: { name: '' } }, payload: { total: '120.00', customer: { name: 'Acme GmbH' } } },
+          },
+        ]);
+      });
+
+      it('changes nothing when the item of a payload fix is not dead any more', async () => {
+        const { delivery, deadLetters, audit } = pair.storage;
+        const [queued] = await delivery.enqueue([command('SO-7', 'book:SO-7', { total: '5.00' })]);
+        const id = queued!.outcome === 'enqueued' ? queued!.id : -1;
+        const deadId = await deadLetters.add({ kind: 'delivery', target: 'erp', key: 'SO-7', ref: String(id), error: failure, context: {}, correlationId: null, createdAt: now });
+        await expect(deadLetters.retryWithPayload(deadId, { total: '6.00' }, { actor: 'ops@acme', reason: 'r', now })).rejects.toThrow(/not dead/);
+        expect(await deadLetters.get(deadId)).toMatchObject({ status: 'open' });
+        expect((await delivery.get(id))?.payload).toEqual({ total: '5.00' });
+        expect(await audit.list({ subject: `dead-letter:${deadId}` })).toEqual([]);
+      });
+
+      it('audits a payload fix of a flow exception with the payload the flow offered, leaving the flow alone', async () => {
+        const { deadLetters, audit, flows } = pair.storage;
+        const waiting = { step: 'validate-1/operator', eventType: 'crossdock.exception.resolved.v1', key: 'f-fix', deadline: null };
+        await flows.create({ id: 'f-fix', flow: 'order-capture', key: 'SO-6', input: {}, correlationId: null, traceparent: null, createdAt: now, status: 'waiting', waiting });
+        const deadId = await deadLetters.add({
+          kind: 'flow',
+          target: 'order-capture',
+          key: 'SO-6',
+          ref: 'f-fix',
+          error: { ...failure, type: 'FlowException' },
+          context: { businessKey: 'SO-6', payload: { sku: 'TYPO-1' }, awaitsOperator: true },
+          correlationId: null,
+          createdAt: now,
+        });
+        expect(await deadLetters.retryWithPayload(deadId, { sku: 'SKU-1' }, { actor: 'ops@acme', reason: 'sku typo', now })).toBe(true);
+        expect(await flows.get('f-fix')).toMatchObject({ status: 'waiting', waiting, version: 1 });
+        const [entry] = await audit.list({ subject: `dead-letter:${deadId}` });
+        expect(entry).toMatchObject({ action: 'dead-letter.fixed', detail: { payloadEdited: true, previousPayload: { sku: 'TYPO-1' }, payload: { sku: 'SKU-1' } } });
+        await audit.record({ at: now, actor: 'ops@acme', action: 'note', subject: 'x', reason: 'plain entry' });
+        expect((await audit.list({ subject: 'x' }))[0]).not.toHaveProperty('detail');
+      });
+
       it('pages dead letters and reports queue statistics', async () => {
         const { delivery, deadLetters } = pair.storage;
         await delivery.enqueue(Array.from({ length: 5 }, (_, index) => command(`SO-${index}`, `k${index}`)));
@@ -174,6 +228,23 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         await delivery.claim('erp', claimNow(now));
         expect(await delivery.recover('erp', now)).toBe(2);
         expect((await delivery.claim('erp', claimNow(now))).map((item) => item.idempotencyKey)).toEqual(['r1', 'r2']);
+      });
+
+      it('lists unfinished items of some operations enqueued before a time, oldest first', async () => {
+        const { delivery } = pair.storage;
+        await delivery.enqueue([stateUpdate('A', 1, 10), command('SO-1', 'u1'), stateUpdate('B', 1, 5)]);
+        await delivery.enqueue([{ ...stateUpdate('C', 1, 3), target: 'crm', operation: 'upsertInventoryLevel' }]);
+        const [claimedA] = await delivery.claim('commerce', claimNow(now, 1));
+        await delivery.markDelivered([{ id: claimedA!.id }], now);
+        const operations = ['setInventoryLevel', 'upsertInventoryLevel'];
+        const late = await delivery.unfinishedOlderThan({ operations, enqueuedBefore: now, limit: 10 });
+        expect(late.map((item) => [item.target, item.key])).toEqual([
+          ['commerce', 'B'],
+          ['crm', 'C'],
+        ]);
+        expect(await delivery.unfinishedOlderThan({ operations, enqueuedBefore: now, limit: 1 })).toHaveLength(1);
+        expect(await delivery.unfinishedOlderThan({ operations, enqueuedBefore: Date.now() - 60_000, limit: 10 })).toEqual([]);
+        expect(await delivery.unfinishedOlderThan({ operations: [], enqueuedBefore: now, limit: 10 })).toEqual([]);
       });
 
       it('prunes delivered items older than a cut-off', async () => {

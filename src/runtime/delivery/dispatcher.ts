@@ -8,9 +8,12 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import type { EventEmitter } from 'node:events';
+import { inSpan, type Span } from '../../observability/spans.ts';
+import { DeliveryOutcome } from '../../observability/trace-attributes.ts';
 import type { DeliveryItem, DeliveryStore } from '../../ports/storage.ts';
 import { RateLimitedError, TransientError, isRetryable, toSerializedFailure } from '../errors.ts';
 import { RateBudget } from './budget.ts';
+import { answeredOutcome, deliveryBatchSpan, recordDeliveryOutcome } from './delivery-span.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { DeliveryContext, DeliveryTarget, ItemOutcome } from './target.ts';
 
@@ -137,7 +140,10 @@ export class TargetDispatcher {
       const costWait = this.budget.waitMs(cost);
       if (costWait > 0) {
         if (costWait > this.options.leaseMs / 2) {
-          await store.release(items.map((item) => item.id), now + costWait);
+          // Infinite: no slot is free any more (a throttle answered meanwhile and halved the
+          // concurrency). Hand the items back as they were; the admission wait above holds the
+          // loop until a slot frees. A release at now + Infinity would park them for good.
+          await store.release(items.map((item) => item.id), Number.isFinite(costWait) ? now + costWait : now);
           continue;
         }
         await this.sleep(costWait);
@@ -152,7 +158,18 @@ export class TargetDispatcher {
     await Promise.all(this.sending);
   }
 
-  private async send(items: DeliveryItem[]): Promise<void> {
+  /**
+   * One request to the target, in a `deliver <target> <operation>` span that continues the first
+   * item's trace and links the others'; the connector's HTTP calls run inside it.
+   */
+  private send(items: DeliveryItem[]): Promise<void> {
+    return inSpan(
+      () => deliveryBatchSpan(this.options.target.name, items),
+      (span) => this.sendBatch(items, span),
+    );
+  }
+
+  private async sendBatch(items: DeliveryItem[], span: Span | undefined): Promise<void> {
     const { target, store, clock, events } = this.options;
     const startedAt = clock();
     const ids = items.map((item) => item.id);
@@ -173,6 +190,7 @@ export class TargetDispatcher {
         if (outcome.ok) delivered.push({ id: item.id, ...(outcome.externalId !== undefined && { externalId: outcome.externalId }) });
         else failed.push([item, outcome.error]);
       });
+      if (span) recordDeliveryOutcome(span, answeredOutcome(delivered.length, failed.length), failed[0]?.[1]);
       const finishedAt = clock();
       await store.markDelivered(delivered, finishedAt);
       if (delivered.length > 0) {
@@ -182,16 +200,19 @@ export class TargetDispatcher {
       for (const [item, error] of failed) await this.fail(item, error);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        if (span) recordDeliveryOutcome(span, DeliveryOutcome.circuitOpen, error);
         // Not attempted: hand the items back untouched until the circuit lets a request through.
         await store.release(ids, clock() + this.options.circuit.halfOpenAfterMs);
         return;
       }
       if (error instanceof RateLimitedError) {
+        if (span) recordDeliveryOutcome(span, DeliveryOutcome.throttled, error);
         throttledForMs = error.retryAfterMs ?? this.options.defaultThrottleMs;
         events.emit('throttled', { target: target.name, retryAfterMs: throttledForMs });
         await store.release(ids, clock() + throttledForMs);
         return;
       }
+      if (span) recordDeliveryOutcome(span, DeliveryOutcome.failed, error);
       for (const item of items) await this.fail(item, error);
     } finally {
       this.budget.end({ throttledForMs });

@@ -107,6 +107,53 @@ describe('DeliveryEngine', () => {
     expect(items.map((item) => item.attempts)).toEqual([1, 1, 1]);
   });
 
+  it('keeps an item claimed just as a throttle halves the concurrency, and delivers it once a slot frees', async () => {
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let throttleNow!: () => void;
+    const throttleArmed = new Promise<void>((resolve) => (throttleNow = resolve));
+    let throttledOnce = false;
+    const target = new RecordingTarget('erp', { maxBatchSize: 1, concurrency: 5 }, async (batch) => {
+      const key = batch[0]!.key;
+      if (key.startsWith('SO-slow')) await gate;
+      if (key === 'SO-throttled' && !throttledOnce) {
+        throttledOnce = true;
+        await throttleArmed;
+        throw new RateLimitedError('429 Too Many Requests', { retryAfterMs: 10 });
+      }
+    });
+    adapters = await openSqlite({ path: ':memory:' });
+    // SO-late is claimed while SO-throttled is answered with 429: with three slow
+    // requests in flight, the halved concurrency (2) leaves no slot for the item just claimed.
+    const delivery = adapters.storage.delivery;
+    let lateHandedOver = false;
+    let engineThrottled!: () => void;
+    const throttled = new Promise<void>((resolve) => (engineThrottled = resolve));
+    const claim: typeof delivery.claim = async (name, options) => {
+      const items = await delivery.claim(name, options);
+      if (items.some((item) => item.key === 'SO-late')) {
+        throttleNow();
+        await throttled;
+        // The throttle has been counted: the concurrency is halved with three requests in flight.
+        await eventually(() => engine.status()[0]!.budget.throttledResponses === 1, 'the throttle counted');
+        lateHandedOver = true;
+      }
+      return items;
+    };
+    const storage = new Proxy(adapters.storage, {
+      get: (real, property) =>
+        property === 'delivery' ? new Proxy(delivery, { get: (store, name) => (name === 'claim' ? claim : (Reflect.get(store, name) as () => unknown).bind(store)) }) : Reflect.get(real, property),
+    });
+    engine = new DeliveryEngine({ storage, targets: [target], retry: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 }, idlePollMs: 20, defaultThrottleMs: 20 });
+    engine.events.on('throttled', () => engineThrottled());
+    await engine.start();
+    await engine.enqueue(['SO-slow-1', 'SO-slow-2', 'SO-slow-3', 'SO-throttled', 'SO-late'].map((key) => command(key)));
+    await eventually(() => lateHandedOver, 'SO-late claimed with no slot left');
+    openGate();
+    await eventually(async () => (await adapters.storage.delivery.stats('erp'))[0]?.delivered === 5, 'all five delivered, SO-late too');
+    expect(target.effects.size).toBe(5);
+  });
+
   it('opens the circuit when the target is down and closes it when it recovers', async () => {
     let down = true;
     const target = new RecordingTarget('erp', { maxBatchSize: 1, concurrency: 1 }, () => {

@@ -3,8 +3,12 @@ import { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
 import type { Bus, LoggedEvent, Subscription } from '../../ports/bus.ts';
 import { FlowVersionConflict, type EnqueueOutcome, type FlowInstance, type NewDeliveryItem, type Storage } from '../../ports/storage.ts';
-import { isRetryable, PermanentError, toSerializedFailure } from '../errors.ts';
+import { inSpan, markFailed, type Span } from '../../observability/spans.ts';
+import { CrossdockAttribute, FlowOutcome } from '../../observability/trace-attributes.ts';
+import { traceparentOfSpan } from '../../observability/traceparent.ts';
+import { isRetryable, PermanentError, toSerializedFailure, type SerializedFailure } from '../errors.ts';
 import type { FlowDefinition } from './definition.ts';
+import { flowRunSpan } from './flow-span.ts';
 import { FlowRun, FlowSuspended, lastSeenSeq, type WaitResult } from './run.ts';
 import { StatelessRun } from './stateless-run.ts';
 
@@ -143,11 +147,10 @@ export class FlowEngine {
         // Started before (a redelivery after a crash, or a second event for the same instance):
         // run what is left of it. Otherwise run a fresh instance, stored with its first state.
         const existing = await this.options.storage.flows.get(id);
-        if (existing) return this.execute(id, existing);
+        if (existing) return this.execute(id, { known: existing });
         const now = this.clock();
-        await this.execute(
-          id,
-          {
+        await this.execute(id, {
+          known: {
             id,
             flow: definition.name,
             key: definition.key?.(event) ?? event.subject ?? event.id,
@@ -162,9 +165,9 @@ export class FlowEngine {
             updatedAt: now,
             version: 0,
           },
-          false,
-          event,
-        );
+          persisted: false,
+          trigger: event,
+        });
       });
     }
     for (const id of waitingIds) {
@@ -188,14 +191,41 @@ export class FlowEngine {
     const version = await flows.appendJournal(id, { step: waitStep, result, at: now }, instance.version);
     await flows.update(id, { status: 'running', waiting: null }, version, now);
     if (instance.waiting.deadline !== null && result.event !== null) await timers.cancel(timerId(id, waitStep));
-    await this.execute(id);
+    await this.execute(id, { resumedBy: result.event?.traceparent });
   }
 
-  private async execute(id: string, known?: FlowInstance, persisted = true, trigger?: CloudEvent): Promise<void> {
-    const instance = known ?? (await this.options.storage.flows.get(id));
+  /**
+   * Runs an instance that is `running`, in a `flow <name>` span that continues the instance's
+   * trace (and links the trace of the event that resumed it, if one did).
+   * @param options.known the instance, when the caller has it; read from storage otherwise.
+   * @param options.persisted false for an instance not yet in storage (see `FlowRun`).
+   * @param options.trigger the event that started it, when at hand; read from the log otherwise.
+   */
+  private async execute(
+    id: string,
+    options: { known?: FlowInstance; persisted?: boolean; trigger?: CloudEvent; resumedBy?: string | undefined } = {},
+  ): Promise<void> {
+    const instance = options.known ?? (await this.options.storage.flows.get(id));
     if (!instance || instance.status !== 'running') return;
     const definition = this.definitions.get(instance.flow);
     if (!definition) return; // A flow removed from the configuration: left for an operator.
+    await inSpan(
+      () => flowRunSpan({ instance, eventType: options.trigger?.type, resumedBy: options.resumedBy }),
+      async (span) => {
+        const outcome = await this.runInstance(instance, definition, options.persisted ?? true, options.trigger, span);
+        span?.setAttribute(CrossdockAttribute.flowOutcome, outcome);
+      },
+    );
+  }
+
+  private async runInstance(
+    instance: FlowInstance,
+    definition: FlowDefinition,
+    persisted: boolean,
+    trigger: CloudEvent | undefined,
+    span: Span | undefined,
+  ): Promise<FlowOutcome> {
+    const { id } = instance;
     const run = new FlowRun(
       instance,
       {
@@ -206,12 +236,17 @@ export class FlowEngine {
         retryStep: this.retryStep,
       },
       persisted,
+      // What the run emits and delivers continues the flow span, so the trace goes on from it.
+      (span && traceparentOfSpan(span)) ?? instance.traceparent,
     );
     const { timers } = this.options.storage;
     try {
-      await definition.run(run, trigger ?? (await this.triggerOf(instance)));
+      const event = trigger ?? (await this.triggerOf(instance));
+      span?.setAttribute(CrossdockAttribute.eventType, event.type);
+      await definition.run(run, event);
       await run.finish({ status: 'completed' });
       this.events.emit('completed', { id, flow: instance.flow, key: instance.key });
+      return FlowOutcome.completed;
     } catch (error) {
       if (error instanceof FlowSuspended) {
         // The timer first: a crash in between leaves a timer that finds nothing waiting (and
@@ -222,32 +257,51 @@ export class FlowEngine {
         await run.finish({ status: 'waiting', waiting: error.waiting });
         if (error.waiting.deadline !== null) this.wakeTimers?.();
         this.events.emit('waiting', { id, flow: instance.flow, key: instance.key, waiting: error.waiting });
-        return;
+        return FlowOutcome.waiting;
       }
-      if (error instanceof FlowVersionConflict) return; // another runner moved on
-      await this.fail(instance, run, error);
+      if (error instanceof FlowVersionConflict) return FlowOutcome.superseded; // another runner moved on
+      const failure = await this.fail(instance, run, error);
+      if (span) markFailed(span, failure.type, error);
+      return failure.status;
     }
   }
 
   private async runStateless(definition: FlowDefinition, id: string, event: CloudEvent): Promise<void> {
     const key = definition.key?.(event) ?? event.subject ?? event.id;
-    const run = new StatelessRun(definition.name, id, key, event, {
-      bus: this.options.bus,
-      enqueue: this.options.enqueue,
-      clock: this.clock,
-      raise: (exception, origin) => this.recordStatelessFailure(origin, exception.code, exception.message, exception.context ?? {}),
-    });
-    try {
-      await this.retryStep(() => definition.run(run, event));
-      this.events.emit('completed', { id, flow: definition.name, key });
-    } catch (error) {
-      const failure = toSerializedFailure(error);
-      // Infrastructure trouble: fail the batch so the log hands it over again later.
-      if (failure.retryable) throw error;
-      // A redelivery would fail the same way: record it for an operator and move on.
-      await this.recordStatelessFailure(run, failure.code ?? failure.type, failure.message, { error: failure });
-      this.events.emit('failed', { id, flow: definition.name, key, error: failure, status: 'failed' });
-    }
+    const correlationId = typeof event.correlationid === 'string' ? event.correlationid : event.id;
+    const traceparent = typeof event.traceparent === 'string' ? event.traceparent : null;
+    await inSpan(
+      () => flowRunSpan({ instance: { id, flow: definition.name, key, correlationId, traceparent }, eventType: event.type }),
+      async (span) => {
+        const run = new StatelessRun(
+          definition.name,
+          id,
+          key,
+          event,
+          {
+            bus: this.options.bus,
+            enqueue: this.options.enqueue,
+            clock: this.clock,
+            raise: (exception, origin) => this.recordStatelessFailure(origin, exception.code, exception.message, exception.context ?? {}),
+          },
+          span && traceparentOfSpan(span),
+        );
+        try {
+          await this.retryStep(() => definition.run(run, event));
+          this.events.emit('completed', { id, flow: definition.name, key });
+          span?.setAttribute(CrossdockAttribute.flowOutcome, FlowOutcome.completed);
+        } catch (error) {
+          const failure = toSerializedFailure(error);
+          // Infrastructure trouble: fail the batch so the log hands it over again later.
+          if (failure.retryable) throw error;
+          // A redelivery would fail the same way: record it for an operator and move on.
+          await this.recordStatelessFailure(run, failure.code ?? failure.type, failure.message, { error: failure });
+          this.events.emit('failed', { id, flow: definition.name, key, error: failure, status: 'failed' });
+          if (span) markFailed(span, failure.type, error);
+          span?.setAttribute(CrossdockAttribute.flowOutcome, FlowOutcome.failed);
+        }
+      },
+    );
   }
 
   private async recordStatelessFailure(run: StatelessRun, code: string, message: string, context: Record<string, unknown>): Promise<void> {
@@ -276,7 +330,7 @@ export class FlowEngine {
     return entry.event;
   }
 
-  private async fail(instance: FlowInstance, run: FlowRun, error: unknown): Promise<void> {
+  private async fail(instance: FlowInstance, run: FlowRun, error: unknown): Promise<SerializedFailure & { status: 'failed' | 'compensated' }> {
     const failure = toSerializedFailure(error);
     let status: 'failed' | 'compensated' = 'failed';
     if (!failure.retryable && run.compensations.length > 0) {
@@ -302,6 +356,7 @@ export class FlowEngine {
       createdAt: now,
     });
     this.events.emit('failed', { id: instance.id, flow: instance.flow, key: instance.key, error: failure, status });
+    return { ...failure, status };
   }
 
   private withLock(id: string, work: () => Promise<void>): Promise<void> {

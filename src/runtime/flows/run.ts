@@ -46,11 +46,14 @@ export class FlowRun implements FlowContext {
   /**
    * @param persisted false for an instance not yet in storage: it is written with its first
    * durable state (first journaled step, a wait, or its end), so a one-pass flow costs one write.
+   * @param traceparent the trace the run's effects (emitted events, delivery items) carry: the
+   * flow run's span when tracing is on, otherwise the instance's own.
    */
   constructor(
     readonly instance: FlowInstance,
     private readonly deps: FlowRunDependencies,
     private persisted = true,
+    readonly traceparent: string | null = instance.traceparent,
   ) {
     this.journal = new Map(instance.journal.map((entry) => [entry.step, entry]));
     this.version = instance.version;
@@ -67,9 +70,6 @@ export class FlowRun implements FlowContext {
   }
   get correlationId(): string {
     return this.instance.correlationId ?? this.instance.id;
-  }
-  get traceparent(): string | null {
-    return this.instance.traceparent;
   }
   private get origin(): EffectOrigin {
     return { flow: this.flow, instanceId: this.instanceId, correlationId: this.correlationId, traceparent: this.traceparent };

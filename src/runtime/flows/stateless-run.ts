@@ -21,9 +21,11 @@ export class StatelessRun implements FlowContext {
     readonly key: string,
     event: CloudEvent,
     private readonly deps: { bus: Bus; enqueue(items: readonly NewDeliveryItem[]): Promise<EnqueueOutcome[]>; clock: () => number; raise(exception: FlowException, run: StatelessRun): Promise<void> },
+    /** The flow run's span when tracing is on: what its effects carry instead of the event's trace. */
+    traceparent?: string,
   ) {
     this.correlationId = typeof event.correlationid === 'string' ? event.correlationid : event.id;
-    this.traceparent = typeof event.traceparent === 'string' ? event.traceparent : null;
+    this.traceparent = traceparent ?? (typeof event.traceparent === 'string' ? event.traceparent : null);
   }
 
   async step<T>(_name: string, fn: () => Promise<T> | T, _options?: StepOptions<T>): Promise<T> {

@@ -58,6 +58,24 @@ describe('Scheduler', () => {
     expect(errors).toEqual(['nightly-reconciliation: SuiteQL timeout']);
   });
 
+  it('runs every interval job, also those listed behind a job slower than their period', async () => {
+    adapters = await openSqlite({ path: ':memory:' });
+    const runs = new Map<string, number>();
+    const job = (name: string, workMs: number) => ({
+      name,
+      everyMs: 10,
+      run: async () => {
+        runs.set(name, (runs.get(name) ?? 0) + 1);
+        await new Promise((resolve) => setTimeout(resolve, workMs));
+      },
+    });
+    const scheduler = new Scheduler({ store: adapters.storage.schedules, maxSleepMs: 5, jobs: [job('poll:customers', 15), job('poll:stock', 0), job('poll:orders', 0)] });
+    schedulers.push(scheduler);
+    scheduler.start();
+    await eventually(() => (runs.get('poll:stock') ?? 0) >= 2 && (runs.get('poll:orders') ?? 0) >= 2, 'the jobs behind the slow one run too');
+    expect(runs.get('poll:customers')).toBeGreaterThanOrEqual(1);
+  });
+
   it('computes cron schedules in UTC and rejects a bad expression naming the job', async () => {
     adapters = await openSqlite({ path: ':memory:' });
     const clock = () => Date.parse('2026-11-27T01:59:00Z');

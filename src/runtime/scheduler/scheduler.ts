@@ -35,6 +35,12 @@ export class Scheduler {
   private readonly owner: string;
   private readonly clock: () => number;
   private readonly next = new Map<string, (after: number) => number | null>();
+  /**
+   * The first due time of a job that has never run, fixed the first time it is looked at. Computed
+   * afresh at every look it would always lie after "now", and a job behind a slower one in the
+   * list would never come due.
+   */
+  private readonly firstDue = new Map<string, number | null>();
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -68,7 +74,7 @@ export class Scheduler {
       let earliest = Infinity;
       for (const job of jobs) {
         const now = this.clock();
-        const dueAt = (await store.nextDue(job.name)) ?? this.next.get(job.name)!(now - 1) ?? Infinity;
+        const dueAt = (await store.nextDue(job.name)) ?? this.firstDueOf(job.name, now) ?? Infinity;
         if (dueAt <= now && (await store.tryAcquire({ name: job.name, dueAt, owner: this.owner, now }))) {
           await this.runJob(job, dueAt);
           continue;
@@ -85,6 +91,11 @@ export class Scheduler {
         };
       });
     }
+  }
+
+  private firstDueOf(name: string, now: number): number | null {
+    if (!this.firstDue.has(name)) this.firstDue.set(name, this.next.get(name)!(now - 1));
+    return this.firstDue.get(name)!;
   }
 
   private async runJob(job: ScheduledJob, dueAt: number): Promise<void> {

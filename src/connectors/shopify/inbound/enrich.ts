@@ -23,6 +23,7 @@ const LEVEL_QUERY = `query InventoryLevelForWebhook($id: ID!) {
 
 const ORDER_LINES_QUERY = `query OrderLinePositions($id: ID!) { order(id: $id) { lineItems(first: 250) { nodes { id } } } }`;
 const SHOP_CURRENCY_QUERY = 'query ShopCurrency { shop { currencyCode } }';
+const REFUND_ORDER_QUERY = `query RefundedOrder($id: ID!) { shop { currencyCode } order(id: $id) { name lineItems(first: 250) { nodes { id } } } }`;
 
 function unmapped(message: string): PermanentError {
   return new PermanentError(message, { system: SHOPIFY_SYSTEM, code: 'UNMAPPED_WEBHOOK' });
@@ -66,4 +67,17 @@ export async function shopCurrency(deps: EnrichDeps): Promise<string> {
   const data = await deps.client.request<{ shop: { currencyCode: string } }>(SHOP_CURRENCY_QUERY);
   shopCurrencies.set(deps.client, data.shop.currencyCode);
   return data.shop.currencyCode;
+}
+
+/**
+ * Bindings of the refund mapping: `$shopCurrency`, `$orderName` (e.g. "#1001", the refund webhook
+ * carries only the order's numeric id) and `$lineNumbers` (line item id → position), one query.
+ */
+export async function refundBindings(payload: Record<string, unknown>, deps: EnrichDeps): Promise<Record<string, unknown>> {
+  const data = await deps.client.request<{ shop: { currencyCode: string }; order: { name: string; lineItems: { nodes: { id: string }[] } } | null }>(REFUND_ORDER_QUERY, {
+    variables: { id: `gid://shopify/Order/${String(payload.order_id)}` },
+  });
+  shopCurrencies.set(deps.client, data.shop.currencyCode);
+  const lineNumbers = Object.fromEntries((data.order?.lineItems.nodes ?? []).map((node, index) => [node.id.split('/').pop(), index + 1]));
+  return { shopCurrency: data.shop.currencyCode, ...(data.order && { orderName: data.order.name }), lineNumbers };
 }

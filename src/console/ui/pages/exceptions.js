@@ -1,6 +1,7 @@
 /* global FormData, setTimeout, clearTimeout */
 import { useEffect, useState } from 'preact/hooks';
 import { age, api, html, number, query, time } from '../lib.js';
+import { FixPayload } from './fix-payload.js';
 
 const ACTIONS = [
   { action: 'retry', label: 'Retry', hint: 'Send it again (after fixing the cause in the target system).' },
@@ -39,7 +40,13 @@ function ReasonDialog({ request, onCancel, onConfirm }) {
   </div>`;
 }
 
-function Detail({ id, canAct, onAct, onClose, navigate }) {
+function HistoryEntry({ entry }) {
+  const edited = entry.detail && entry.detail.payloadEdited;
+  return html`<li><strong>${entry.action.replace('dead-letter.', '')}</strong>${edited ? ' (payload edited)' : ''} by ${entry.actor}, ${time(entry.at)}: “${entry.reason}”
+    ${edited && html`<details class="previous"><summary>Payload before the edit</summary><pre class="json">${JSON.stringify(entry.detail.previousPayload, null, 2)}</pre></details>`}</li>`;
+}
+
+function Detail({ id, canAct, onAct, onFixed, onClose, navigate }) {
   const [detail, setDetail] = useState(null);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -66,7 +73,8 @@ function Detail({ id, canAct, onAct, onClose, navigate }) {
   if (error) return html`<aside class="card detail"><p class="error">${error}</p></aside>`;
   if (!detail) return html`<aside class="card detail"><p>Loading #${id}…</p></aside>`;
   const { exception, subject } = detail;
-  const payload = subject.kind === 'delivery' ? subject.item.payload : subject.kind === 'flow' ? subject.instance.input : null;
+  // A flow waiting for an operator offers its payload in the exception; otherwise show what it started from.
+  const payload = detail.editable ? detail.editable.payload : subject.kind === 'delivery' ? subject.item.payload : subject.kind === 'flow' ? subject.instance.input : null;
   return html`<aside class="card detail" data-exception=${exception.id}>
     <header class="card-head">
       <h2>#${exception.id} ${exception.businessKey}</h2>
@@ -82,6 +90,7 @@ function Detail({ id, canAct, onAct, onClose, navigate }) {
       ${exception.correlationId && html`<div><dt>Correlation</dt><dd><a href="#" onClick=${(event) => { event.preventDefault(); navigate('trace', { q: exception.correlationId }); }}>${exception.correlationId}</a></dd></div>`}
     </dl>
     ${canAct && exception.status === 'open' && html`<div class="buttons">${ACTIONS.map((spec) => html`<button class=${spec.action === 'retry' ? '' : 'secondary'} onClick=${() => onAct([exception.id], spec.action)}>${spec.label}</button>`)}</div>`}
+    ${canAct && detail.editable && html`<${FixPayload} exception=${exception} editable=${detail.editable} onFixed=${onFixed} key=${exception.id} />`}
     <p><a href="#" onClick=${(event) => { event.preventDefault(); navigate('trace', { q: exception.businessKey }); }}>Trace ${exception.businessKey} across systems →</a></p>
     <h3>Business context</h3>
     <pre class="json">${JSON.stringify(exception.context, null, 2)}</pre>
@@ -90,7 +99,7 @@ function Detail({ id, canAct, onAct, onClose, navigate }) {
     <h3>History</h3>
     ${detail.history.length === 0
       ? html`<p class="muted">No operator action yet.</p>`
-      : html`<ol class="history">${detail.history.map((entry) => html`<li><strong>${entry.action.replace('dead-letter.', '')}</strong> by ${entry.actor}, ${time(entry.at)}: “${entry.reason}”</li>`)}</ol>`}
+      : html`<ol class="history">${detail.history.map((entry) => html`<${HistoryEntry} entry=${entry} />`)}</ol>`}
   </aside>`;
 }
 
@@ -149,6 +158,11 @@ export function ExceptionsPage({ me, params, navigate }) {
     }
   };
   const onAct = Object.assign((ids, action) => setRequest({ ids, action }), { version });
+  const onFixed = (result) => {
+    setMessage(result.message);
+    setError('');
+    setVersion(version + 1);
+  };
   const items = page ? page.items : [];
   const allSelected = items.length > 0 && items.every((item) => selected.has(item.id));
 
@@ -201,7 +215,7 @@ export function ExceptionsPage({ me, params, navigate }) {
           <button class="secondary" disabled=${!page || page.nextAfterId === null} onClick=${() => setCursors([...cursors, page.nextAfterId])}>Next →</button>
         </div>
       </section>
-      ${openId && html`<${Detail} id=${openId} canAct=${canAct} onAct=${onAct} onClose=${() => setOpenId(null)} navigate=${navigate} />`}
+      ${openId && html`<${Detail} id=${openId} canAct=${canAct} onAct=${onAct} onFixed=${onFixed} onClose=${() => setOpenId(null)} navigate=${navigate} />`}
     </div>
     ${request && html`<${ReasonDialog} request=${request} onCancel=${() => setRequest(null)} onConfirm=${act} />`}`;
 }

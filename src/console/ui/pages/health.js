@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { age, api, html, number, every } from '../lib.js';
+import { BackfillsSection } from './backfills.js';
 
 const CIRCUIT_WORDS = { closed: 'Connected', open: 'Circuit open: calls paused', 'half-open': 'Testing the connection', isolated: 'Isolated by an operator' };
 
@@ -79,6 +80,7 @@ export function HealthPage({ navigate }) {
     ${health.panels.length > 0 && html`<h2>Business checks</h2><section class="grid">${health.panels.map((panel) => html`<${Panel} panel=${panel} navigate=${navigate} />`)}</section>`}
     <h2>Systems</h2>
     <section class="grid">${health.targets.map((target) => html`<${TargetCard} target=${target} />`)}</section>
+    <${BackfillsSection} />
     <h2>Event log</h2>
     <table class="table compact">
       <thead><tr><th>Consumer</th><th>Position</th><th>Behind by</th></tr></thead>

@@ -1,5 +1,5 @@
 import type { GraphQLObject } from '../graphql/execute.ts';
-import { createCustomer, updateCustomer } from '../store/customers.ts';
+import { createCustomer, updateCustomer, updateEmailMarketingConsent } from '../store/customers.ts';
 import type { CustomerInput } from '../store/customers.ts';
 import type { Outcome } from '../store/orders.ts';
 import type { Customer } from '../store/types.ts';
@@ -31,5 +31,20 @@ export function customerMutations(context: SchemaContext): Record<string, unknow
   return {
     customerCreate: (args: Args) => payload('CustomerCreatePayload', context, createCustomer(context.store, toInput((args.input ?? {}) as Args))),
     customerUpdate: (args: Args) => payload('CustomerUpdatePayload', context, updateCustomer(context.store, toInput((args.input ?? {}) as Args))),
+    customerEmailMarketingConsentUpdate: (args: Args) => {
+      const input = (args.input ?? {}) as Args;
+      const consent = (input.emailMarketingConsent ?? {}) as Args;
+      const outcome = updateEmailMarketingConsent(context.store, {
+        customerId: parseGid(input.customerId, 'Customer'),
+        marketingState: consent.marketingState,
+        marketingOptInLevel: consent.marketingOptInLevel,
+        consentUpdatedAt: consent.consentUpdatedAt,
+      });
+      return {
+        __typename: 'CustomerEmailMarketingConsentUpdatePayload',
+        customer: outcome.ok ? customerObject(context.store, outcome.value) : null,
+        userErrors: outcome.ok ? [] : outcome.userErrors.map((error) => ({ __typename: 'CustomerEmailMarketingConsentUpdateUserError', code: null, ...error })),
+      };
+    },
   };
 }

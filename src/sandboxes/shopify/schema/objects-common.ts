@@ -55,7 +55,17 @@ export function customerObject(store: ShopifyStore, customer: Customer): GraphQL
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
     state: 'ENABLED',
-    defaultEmailAddress: customer.email ? { __typename: 'CustomerEmailAddress', emailAddress: customer.email } : null,
+    defaultEmailAddress: customer.email
+      ? { __typename: 'CustomerEmailAddress', emailAddress: customer.email, marketingState: customer.emailMarketingConsent?.marketingState ?? 'NOT_SUBSCRIBED' }
+      : null,
+    emailMarketingConsent: customer.email
+      ? {
+          __typename: 'CustomerEmailMarketingConsentState',
+          marketingState: customer.emailMarketingConsent?.marketingState ?? 'NOT_SUBSCRIBED',
+          marketingOptInLevel: customer.emailMarketingConsent?.marketingOptInLevel ?? null,
+          consentUpdatedAt: customer.emailMarketingConsent?.consentUpdatedAt ?? null,
+        }
+      : null,
     defaultPhoneNumber: customer.phone ? { __typename: 'CustomerPhoneNumber', phoneNumber: customer.phone } : null,
     numberOfOrders: () => String(orders().length),
   };

@@ -3,6 +3,7 @@ import type { SchemaContext } from './context.ts';
 import { customerMutations } from './mutations-customers.ts';
 import { inventoryMutations } from './mutations-inventory.ts';
 import { orderMutations } from './mutations-orders.ts';
+import { productMutations } from './mutations-products.ts';
 import { webhookMutations } from './mutations-webhooks.ts';
 import { queryRoot } from './query-root.ts';
 
@@ -14,6 +15,7 @@ export function rootFor(operation: 'query' | 'mutation', context: SchemaContext)
     ...inventoryMutations(context),
     ...orderMutations(context),
     ...customerMutations(context),
+    ...productMutations(context),
     ...webhookMutations(context),
   };
 }

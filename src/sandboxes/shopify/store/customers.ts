@@ -1,6 +1,6 @@
 import type { Outcome } from './orders.ts';
 import type { ShopifyStore } from './store.ts';
-import type { Customer } from './types.ts';
+import type { Customer, EmailMarketingConsent, EmailMarketingState } from './types.ts';
 
 export interface CustomerInput {
   id?: number | null;
@@ -50,6 +50,55 @@ export function updateCustomer(store: ShopifyStore, input: CustomerInput): Outco
   }
   if (input.tags !== undefined) customer.tags = input.tags ?? [];
   customer.updatedAt = store.now();
+  store.publish({ topic: 'customers/update', customer });
+  return { ok: true, value: customer };
+}
+
+export interface EmailMarketingConsentInput {
+  customerId: number | null;
+  marketingState: unknown;
+  marketingOptInLevel?: unknown;
+  consentUpdatedAt?: unknown;
+}
+
+/** The states `customerEmailMarketingConsentUpdate` accepts; NOT_SUBSCRIBED and the others are set by Shopify itself. */
+const SETTABLE_MARKETING_STATES: readonly EmailMarketingState[] = ['SUBSCRIBED', 'UNSUBSCRIBED', 'PENDING'];
+const OPT_IN_LEVELS: readonly NonNullable<EmailMarketingConsent['marketingOptInLevel']>[] = ['SINGLE_OPT_IN', 'CONFIRMED_OPT_IN', 'UNKNOWN'];
+
+/**
+ * Records a customer's email marketing decision, as `customerEmailMarketingConsentUpdate` does
+ * (customerUpdate cannot change consent). The customer needs an email address; a change fires
+ * customers/update like any other profile change.
+ * https://shopify.dev/docs/api/admin-graphql/latest/mutations/customerEmailMarketingConsentUpdate
+ */
+export function updateEmailMarketingConsent(store: ShopifyStore, input: EmailMarketingConsentInput): Outcome<Customer> {
+  const customer = input.customerId ? store.customers.get(input.customerId) : undefined;
+  if (!customer) return { ok: false, userErrors: [{ field: ['input', 'customerId'], message: 'Customer does not exist', code: 'INVALID' }] };
+  if (!customer.email) {
+    return { ok: false, userErrors: [{ field: ['input', 'customerId'], message: 'Customer must have an email address to update email marketing consent', code: 'INVALID' }] };
+  }
+  const state = input.marketingState;
+  if (typeof state !== 'string' || !SETTABLE_MARKETING_STATES.includes(state as EmailMarketingState)) {
+    return {
+      ok: false,
+      userErrors: [{ field: ['input', 'emailMarketingConsent', 'marketingState'], message: `Marketing state must be one of ${SETTABLE_MARKETING_STATES.join(', ')}`, code: 'INCLUSION' }],
+    };
+  }
+  const level = input.marketingOptInLevel ?? 'SINGLE_OPT_IN';
+  if (typeof level !== 'string' || !OPT_IN_LEVELS.includes(level as never)) {
+    return { ok: false, userErrors: [{ field: ['input', 'emailMarketingConsent', 'marketingOptInLevel'], message: 'Marketing opt in level is invalid', code: 'INCLUSION' }] };
+  }
+  const at = input.consentUpdatedAt;
+  if (at !== undefined && at !== null && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) {
+    return { ok: false, userErrors: [{ field: ['input', 'emailMarketingConsent', 'consentUpdatedAt'], message: 'Consent updated at is not a valid date time', code: 'INVALID' }] };
+  }
+  const now = store.now();
+  customer.emailMarketingConsent = {
+    marketingState: state as EmailMarketingState,
+    marketingOptInLevel: level as NonNullable<EmailMarketingConsent['marketingOptInLevel']>,
+    consentUpdatedAt: typeof at === 'string' ? new Date(at).toISOString() : now,
+  };
+  customer.updatedAt = now;
   store.publish({ topic: 'customers/update', customer });
   return { ok: true, value: customer };
 }

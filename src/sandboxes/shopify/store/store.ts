@@ -6,6 +6,7 @@ import type {
   InventoryLevel,
   Location,
   Order,
+  Product,
   ProductVariant,
   Refund,
   Shop,
@@ -57,6 +58,8 @@ export const DEFAULT_SEED: Required<StoreSeed> = {
 export class ShopifyStore {
   shop!: Shop;
   readonly locations = new Map<number, Location>();
+  /** Products written with productSet (seeded catalogue entries have variants only). */
+  readonly products = new Map<number, Product>();
   readonly variants = new Map<number, ProductVariant>();
   readonly inventoryItems = new Map<number, InventoryItem>();
   /** Keyed by `${inventoryItemId}@${locationId}`. */
@@ -119,6 +122,7 @@ export class ShopifyStore {
   reset(): void {
     for (const map of [
       this.locations,
+      this.products,
       this.variants,
       this.inventoryItems,
       this.inventoryLevels,

@@ -37,6 +37,19 @@ export interface ProductVariant {
   updatedAt: string;
 }
 
+/** Product-level fields; the variants (one per product in this sandbox's catalogue) hold SKU and price. */
+export interface Product {
+  id: number;
+  handle: string;
+  title: string;
+  status: 'ACTIVE' | 'ARCHIVED' | 'DRAFT';
+  vendor: string | null;
+  productType: string | null;
+  descriptionHtml: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface InventoryItem {
   id: number;
   sku: string;
@@ -62,8 +75,20 @@ export interface Customer {
   phone: string | null;
   note: string | null;
   tags: string[];
+  /** Email marketing consent; absent until a decision is recorded (Shopify then reports NOT_SUBSCRIBED). */
+  emailMarketingConsent?: EmailMarketingConsent;
   createdAt: string;
   updatedAt: string;
+}
+
+/** https://shopify.dev/docs/api/admin-graphql/latest/enums/CustomerEmailMarketingState */
+export type EmailMarketingState = 'NOT_SUBSCRIBED' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED';
+
+/** Customer.emailMarketingConsent (https://shopify.dev/docs/api/admin-graphql/latest/objects/CustomerEmailMarketingConsentState). */
+export interface EmailMarketingConsent {
+  marketingState: EmailMarketingState;
+  marketingOptInLevel: 'SINGLE_OPT_IN' | 'CONFIRMED_OPT_IN' | 'UNKNOWN' | null;
+  consentUpdatedAt: string | null;
 }
 
 export interface LineItem {

@@ -172,6 +172,14 @@ function customerPayload(store: ShopifyStore, customer: Customer): Record<string
     phone: customer.phone,
     note: customer.note,
     tags: customer.tags.join(', '),
+    // REST shape of the consent: lower-case state, null date until a decision is recorded.
+    email_marketing_consent: customer.email
+      ? {
+          state: (customer.emailMarketingConsent?.marketingState ?? 'NOT_SUBSCRIBED').toLowerCase(),
+          opt_in_level: customer.emailMarketingConsent?.marketingOptInLevel?.toLowerCase() ?? null,
+          consent_updated_at: customer.emailMarketingConsent?.consentUpdatedAt ? restTime(customer.emailMarketingConsent.consentUpdatedAt) : null,
+        }
+      : null,
     state: 'enabled',
     verified_email: true,
     currency: store.shop.currencyCode,

@@ -1,0 +1,16 @@
+import type { InvariantCheck } from './invariants.ts';
+import type { RetailFlowDependencies, RetailFlowModule } from './module.ts';
+import { createReferenceData } from './reference/projection.ts';
+
+export type { RetailFlowDependencies, RetailFlowModule } from './module.ts';
+export { flowSettings, FlowSettingsSchema, type FlowSettings } from './settings.ts';
+export { createOwnership, DEFAULT_OWNERSHIP, type Ownership } from './ownership.ts';
+export { checkInvariants, type InvariantCheck, type InvariantContext, type InvariantResult } from './invariants.ts';
+
+/** Every retail flow module, in the order their flows are registered. */
+export function retailModules(deps: RetailFlowDependencies): RetailFlowModule[] {
+  return [createReferenceData(deps)];
+}
+
+/** The invariants the demo report checks once the hub is quiet, by module. */
+export const retailInvariants: Readonly<Record<string, InvariantCheck>> = {};
