@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.ts';
 import { loadConfig, parseConfig, redactConfig } from './load.ts';
+import { flowSettings } from '../flows/settings.ts';
 
 function problems(text: string, env: Record<string, string> = {}): ConfigError {
   try {
@@ -29,6 +30,7 @@ describe('loadConfig', () => {
       log: { level: 'info' },
       systems: {},
       ownership: {},
+      flows: flowSettings(),
       delivery: {
         retry: { maxAttempts: 8, initialDelayMs: 500, maxDelayMs: 300_000 },
         circuit: { consecutiveFailures: 5, halfOpenAfterMs: 10_000 },

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { entityNames } from '../canonical/entities.ts';
+import { FlowSettingsSchema } from '../flows/settings.ts';
 
 /**
  * The configuration schema: the single source for the config's TypeScript types, its
@@ -185,6 +186,7 @@ export const ConfigSchema = Type.Object(
       default: {},
       description: 'System of record per `<entity>` or `<entity>.<attributeGroup>`: the role that owns it.',
     }),
+    flows: FlowSettingsSchema,
     delivery: Type.Object(
       {
         retry: Type.Object(

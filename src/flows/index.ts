@@ -1,6 +1,9 @@
 import type { InvariantCheck } from './invariants.ts';
 import type { RetailFlowDependencies, RetailFlowModule } from './module.ts';
 import { createReferenceData } from './reference/projection.ts';
+import { createOrderCapture, orderCaptureInvariants } from './order-capture/index.ts';
+import { createShipments } from './shipments/index.ts';
+import { checkShipmentInvariants } from './shipments/invariants.ts';
 
 export type { RetailFlowDependencies, RetailFlowModule } from './module.ts';
 export { flowSettings, FlowSettingsSchema, type FlowSettings } from './settings.ts';
@@ -9,8 +12,11 @@ export { checkInvariants, type InvariantCheck, type InvariantContext, type Invar
 
 /** Every retail flow module, in the order their flows are registered. */
 export function retailModules(deps: RetailFlowDependencies): RetailFlowModule[] {
-  return [createReferenceData(deps)];
+  return [createReferenceData(deps), createOrderCapture(deps), createShipments(deps)];
 }
 
 /** The invariants the demo report checks once the hub is quiet, by module. */
-export const retailInvariants: Readonly<Record<string, InvariantCheck>> = {};
+export const retailInvariants: Readonly<Record<string, InvariantCheck>> = {
+  orders: orderCaptureInvariants,
+  shipments: checkShipmentInvariants,
+};

@@ -1,16 +1,13 @@
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { registerOperationsRoutes } from '../../api/operations-routes.ts';
-import { createHubServer } from '../../api/server.ts';
-import { webhookRoutes } from '../../api/webhooks-route.ts';
+import { assembleRetailHub } from '../../assembly/retail-hub.ts';
+import { retailModules, createOwnership, type RetailFlowDependencies } from '../../flows/index.ts';
 import type { Connector } from '../../connectors/connector.ts';
-import { pollerJob } from '../../connectors/inbound/poller-job.ts';
 import { ConnectorConfigurationError, createConnectorFromConfig, type SystemSettings } from '../../connectors/registry.ts';
 import { redactConfig } from '../../config/load.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { startTracing } from '../../observability/tracing.ts';
 import { tracingOptionsFromConfig } from '../../observability/tracing-config.ts';
-import { Hub } from '../../runtime/hub.ts';
 import { openConfiguredAdapters } from '../adapters.ts';
 import type { CommandContext } from '../context.ts';
 import { ExitCode } from '../io.ts';
@@ -58,22 +55,28 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
     return ExitCode.config;
   }
   logger.info({ systems: connectors.map((connector) => ({ role: connector.name, system: connector.system })) }, 'connectors ready');
-  const receivers = new Map(connectors.flatMap((connector) => (connector.webhook ? [[connector.name, connector.webhook] as const] : [])));
-  const pollers = connectors.flatMap((connector) => connector.pollers ?? []);
-  const hub = new Hub({
+  const systemNames = Object.fromEntries(connectors.map((connector) => [connector.name, connector.system]));
+  const deps: RetailFlowDependencies = {
+    records: adapters.storage.records,
+    settings: config.flows,
+    ownership: createOwnership(config.ownership),
+    systems: systemNames,
+    clock: Date.now,
+  };
+  // The retail flows address systems by role: they run once systems are configured.
+  const modules = connectors.length > 0 ? retailModules(deps) : [];
+  const { hub, server } = await assembleRetailHub({
     bus: adapters.bus,
     storage: adapters.storage,
-    targets: connectors,
-    jobs: pollers.map((poller) => pollerJob(poller, { bus: adapters.bus, watermarks: adapters.storage.watermarks })),
-    // The retail flows are the next release; until then events are logged and traceable.
-    flows: [],
+    connectors,
+    modules,
     soleWorker: true,
+    logger,
+    inbound: config.inbound,
     delivery: { retry: config.delivery.retry, circuit: config.delivery.circuit, leaseMs: config.delivery.leaseMs },
     onSchedulerError: (job, error) => logger.error({ job, err: error }, 'scheduled job failed'),
   });
-  const server = createHubServer({ bus: adapters.bus, logger, inbound: config.inbound });
-  registerOperationsRoutes(server, hub);
-  await server.register(webhookRoutes, { bus: adapters.bus, storage: adapters.storage, receivers });
+  logger.info({ flows: modules.map((module) => module.name) }, 'retail flows ready');
   const tracingOptions = tracingOptionsFromConfig(loaded.observability?.tracing, context.io.env);
   const tracing = startTracing(tracingOptions);
   if (tracing.enabled) logger.info({ otlpEndpoint: tracingOptions.otlp?.endpoint.replace(/\/\/[^/@\s]+@/, '//[redacted]@'), serviceName: tracingOptions.serviceName }, 'tracing on: exporting spans over OTLP');
