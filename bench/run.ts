@@ -9,6 +9,7 @@ import { salesforceBench } from './connectors/salesforce.ts';
 import { shopifyBench } from './connectors/shopify.ts';
 import { coreBench } from './core/index.ts';
 import { inventoryBench } from './flows/inventory.ts';
+import { ordersBench } from './flows/orders.ts';
 
 const groups: Record<string, (options: { quick: boolean }) => Promise<void>> = {
   core: coreBench,
@@ -16,6 +17,7 @@ const groups: Record<string, (options: { quick: boolean }) => Promise<void>> = {
   salesforce: salesforceBench,
   shopify: shopifyBench,
   inventory: inventoryBench,
+  orders: ordersBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });

@@ -48,7 +48,7 @@ export interface SandboxInstallationOptions {
   databasePath?: string;
   /** Keep the temporary database folder on close (to inspect it with `crossdock dlq` / `trace`). */
   keepDatabase?: boolean;
-  /** The hub's port; default a free one. */
+  /** The hub's preferred port; when it is taken (or 0, the default), any free one. */
   port?: number;
   /** Who may log in to the console; default the demo users (admin / operator / viewer). */
   consoleUsers?: readonly ConsoleUser[];
@@ -109,8 +109,8 @@ export async function startSandboxInstallation(options: SandboxInstallationOptio
     await current.adapters.close();
   };
   try {
-    // Port 0 means any free port, but the sandboxes' webhook subscriptions need the real one now.
-    const port = options.port ? options.port : await freePort();
+    // The sandboxes' webhook subscriptions need the hub's real port before it listens.
+    const port = await freePort(options.port ?? 0);
     const baseUrl = `http://127.0.0.1:${port}`;
     const { directory } = sandboxes;
     await subscribeShopify(directory.shopify, `${baseUrl}/webhooks/commerce`);
@@ -235,7 +235,8 @@ async function waitUntilQuiet(
   }
 }
 
-async function subscribeShopify(shopify: RunningSandboxes['directory']['shopify'], uri: string): Promise<void> {
+/** Subscribes the hub (`uri` = its `/webhooks/commerce`) to the Shopify topics it consumes. */
+export async function subscribeShopify(shopify: RunningSandboxes['directory']['shopify'], uri: string): Promise<void> {
   for (const topic of SHOPIFY_TOPICS) {
     const response = await fetch(`${shopify.url}/admin/api/${shopify.apiVersion}/graphql.json`, {
       method: 'POST',
@@ -252,7 +253,8 @@ async function subscribeShopify(shopify: RunningSandboxes['directory']['shopify'
   }
 }
 
-async function subscribeWms(wms: RunningSandboxes['directory']['wms'], url: string): Promise<string> {
+/** Subscribes the hub (`url` = its `/webhooks/wms`) to the WMS topics; answers the subscription's signing secret. */
+export async function subscribeWms(wms: RunningSandboxes['directory']['wms'], url: string): Promise<string> {
   const response = await fetch(`${wms.url}/v1/webhooks`, {
     method: 'POST',
     headers: { authorization: `Bearer ${wms.apiKey}`, 'content-type': 'application/json' },
@@ -263,12 +265,18 @@ async function subscribeWms(wms: RunningSandboxes['directory']['wms'], url: stri
   return body.secret;
 }
 
-/** A free TCP port on the loopback interface (the hub's URL must be known before it listens). */
-function freePort(): Promise<number> {
+/**
+ * A TCP port on the loopback interface the hub can listen on: `preferred` when it is free,
+ * otherwise any free one (the hub's URL must be known before it listens, for the webhooks).
+ */
+export function freePort(preferred = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (preferred !== 0 && error.code === 'EADDRINUSE') resolve(freePort(0));
+      else reject(error);
+    });
+    probe.listen(preferred, '127.0.0.1', () => {
       const address = probe.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       probe.close(() => resolve(port));

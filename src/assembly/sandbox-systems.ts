@@ -55,6 +55,8 @@ export function sandboxSystems(directory: SandboxDirectory, options: SandboxSyst
     },
     wms: {
       connector: 'wms',
+      // Warehouse APIs publish no standard limit: declare the one this sandbox enforces.
+      budget: { requests: { limit: directory.wms.requestsPerSecond, windowMs: 1_000 } },
       settings: {
         baseUrl: directory.wms.url,
         apiKey: directory.wms.apiKey,

@@ -6,6 +6,7 @@ import { authRoutes } from './auth/routes.ts';
 import { backfillRoutes } from './backfills/routes.ts';
 import { InMemorySessionStore, type ConsoleSessionStore } from './auth/sessions.ts';
 import { exceptionRoutes } from './exceptions/routes.ts';
+import { CircuitHistory } from './health/circuits.ts';
 import type { HealthHub } from './health/health.ts';
 import { HealthPanelRegistry, type HealthPanel } from './health/panels.ts';
 import { customerMergeRoutes } from './customer-merges.ts';
@@ -19,7 +20,11 @@ export const CONSOLE_API_PREFIX = '/api/console/';
 export const CONSOLE_UI_PREFIX = '/console/';
 
 export interface ConsoleOptions {
-  /** The running hub (or anything with its `delivery`, `storage` and `bus`). */
+  /**
+   * The running hub (or anything with its `delivery`, `storage` and `bus`). Given the `Hub`
+   * itself, the Health page also shows each connector's own quota report (`Connector.quota`)
+   * and a freshness row for every configured flow.
+   */
   hub: HealthHub;
   /** Who may log in; passwords as scrypt hashes from `hashConsolePassword`. */
   users: readonly ConsoleUser[];
@@ -65,7 +70,11 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
   const masking = createViewerMasking();
   const sampler = options.metrics instanceof MetricsSampler ? options.metrics : new MetricsSampler(options.hub, { ...options.metrics, consumers, clock });
   sampler.start();
-  app.addHook('onClose', async () => sampler.stop());
+  const circuits = new CircuitHistory(options.hub.delivery.events, clock);
+  app.addHook('onClose', async () => {
+    sampler.stop();
+    circuits.stop();
+  });
 
   if (app.hasDecorator('parseCookie') || app.hasRequestDecorator('cookies')) {
     // Its secret would not be ours, and registering a second one fails on its decorators.
@@ -83,7 +92,7 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
   await app.register(authRoutes, { users: options.users, sessions, sessionTtlMs: options.sessionTtlMs ?? 8 * 3_600_000, secureCookie: options.secureCookie ?? false, clock, apiPrefix: CONSOLE_API_PREFIX });
   await app.register(exceptionRoutes, { storage: options.hub.storage, bus: options.hub.bus, clock, apiPrefix: CONSOLE_API_PREFIX });
   await app.register(customerMergeRoutes, { storage: options.hub.storage, bus: options.hub.bus, clock, apiPrefix: CONSOLE_API_PREFIX });
-  await app.register(readRoutes, { hub: options.hub, consumers, panels, sampler, masking, clock, apiPrefix: CONSOLE_API_PREFIX });
+  await app.register(readRoutes, { hub: options.hub, consumers, panels, circuits, sampler, masking, clock, apiPrefix: CONSOLE_API_PREFIX });
   await app.register(backfillRoutes, { records: options.hub.storage.records, clock, apiPrefix: CONSOLE_API_PREFIX });
   if (options.ui !== false) await app.register(uiRoutes, { uiPrefix: CONSOLE_UI_PREFIX });
 }

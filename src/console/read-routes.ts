@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Storage } from '../ports/storage.ts';
 import { requireRole, sessionOf } from './auth/guard.ts';
 import { seesPersonalData } from './auth/roles.ts';
+import type { CircuitHistory } from './health/circuits.ts';
 import { buildHealth, HealthSchema, type HealthHub } from './health/health.ts';
 import type { HealthPanelRegistry } from './health/panels.ts';
 import type { ViewerMasking } from './masking.ts';
@@ -14,6 +15,7 @@ export interface ReadRoutesOptions {
   hub: HealthHub;
   consumers: readonly string[];
   panels: HealthPanelRegistry;
+  circuits: CircuitHistory;
   sampler: MetricsSampler;
   masking: ViewerMasking;
   clock: () => number;
@@ -89,8 +91,8 @@ export async function readRoutes(app: FastifyInstance, options: ReadRoutesOption
   const { apiPrefix, hub } = options;
   const storage: Storage = hub.storage;
 
-  api.get(`${apiPrefix}health`, { schema: { summary: 'Business health: targets, lag, exceptions, flows and business panels', response: { 200: HealthSchema } } }, async () =>
-    buildHealth(hub, { consumers: options.consumers, panels: options.panels, now: options.clock() }),
+  api.get(`${apiPrefix}health`, { schema: { summary: 'Business health: business panels, data freshness per flow, targets (quota, circuit, queue), lag, exceptions, flows', response: { 200: HealthSchema } } }, async () =>
+    buildHealth(hub, { consumers: options.consumers, panels: options.panels, circuits: options.circuits, now: options.clock() }),
   );
 
   api.get(`${apiPrefix}trace`, { schema: { summary: 'Timeline of a business key or correlation id across systems', querystring: TraceQuery, response: { 200: TraceSchema } } }, async (request) => {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { openSqlite, type EmbeddedAdapters } from '../adapters/sqlite/index.ts';
 import { createRetailEvent } from '../canonical/events/create-event.ts';
+import type { QuotaReport } from '../connectors/connector.ts';
 import { sampleOrder } from '../canonical/fixtures.ts';
 import type { Order } from '../canonical/order.ts';
 import type { Storage } from '../ports/storage.ts';
@@ -39,9 +40,10 @@ export interface ConsoleFixture {
 /**
  * A console on a real embedded hub: SQLite in memory, an `order-capture` flow booking orders in
  * an `erp` target that refuses the orders in `brokenOrders` the way NetSuite refuses a record
- * without a required field, and the three test users.
+ * without a required field, and the three test users. With `erpQuota` the `erp` target reports
+ * its system's quota the way a connector does (`Connector.quota`).
  */
-export async function startConsoleFixture(options: { startHub?: boolean; panelSlaMs?: number } = {}): Promise<ConsoleFixture> {
+export async function startConsoleFixture(options: { startHub?: boolean; panelSlaMs?: number; erpQuota?: () => QuotaReport } = {}): Promise<ConsoleFixture> {
   const adapters = await openSqlite({ path: ':memory:' });
   const brokenOrders = new Set<string>();
   const unknownSkus = new Set<string>();
@@ -57,6 +59,8 @@ export async function startConsoleFixture(options: { startHub?: boolean; panelSl
       return { ok: true as const, externalId: `SO-${item.id + 77_000}` };
     }),
   );
+  // A connector reports its system's own quota figure (NetSuite: its concurrency slots).
+  if (options.erpQuota) Object.assign(erp, { quota: options.erpQuota });
   const orderCapture = defineFlow({
     name: 'order-capture',
     startsOn: ['retail.order.placed.v1'],

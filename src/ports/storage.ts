@@ -137,6 +137,14 @@ export interface DeliveryStore {
    * enqueue time, so its age is that of the oldest change of its key not yet delivered.
    */
   unfinishedOlderThan(query: { operations: readonly string[]; enqueuedBefore: number; limit: number }): Promise<DeliveryItem[]>;
+  /**
+   * Each flow's newest delivery activity, for the console's data freshness: per `context.flow`
+   * (which `ctx.deliver` stamps on every item), when its most recently delivered item was
+   * delivered and how new its newest work is. Items enqueued outside a flow are left out; dead
+   * items count for neither. Ordered by flow name. Cheap enough to ask every few seconds (no
+   * scan of delivered history).
+   */
+  flowActivity(): Promise<FlowDeliveryActivity[]>;
   /** Deletes delivered items older than `before`; returns how many. */
   prune(before: number): Promise<number>;
 }
@@ -148,6 +156,17 @@ export interface DeliveryStats {
   delivered: number;
   dead: number;
   oldestPendingAt: number | null;
+}
+
+export interface FlowDeliveryActivity {
+  flow: string;
+  /**
+   * The newest enqueue time among the flow's unfinished items and its most recently delivered
+   * one. A coalesced state item keeps its first enqueue time.
+   */
+  lastEnqueuedAt: number;
+  /** When its most recently delivered item was delivered; null when none is (still) on record. */
+  lastDeliveredAt: number | null;
 }
 
 // ── dead letters and audit ───────────────────────────────────────────────────────────────
@@ -337,6 +356,8 @@ export interface FlowStore {
   list(query: { status?: FlowStatus; flow?: string; key?: string; correlationId?: string; limit?: number }): Promise<FlowInstance[]>;
   /** How many instances are in a status (optionally of one flow), without loading them. */
   count(query: { status: FlowStatus; flow?: string }): Promise<number>;
+  /** Per flow name (in name order), the newest `updatedAt` of its instances: when it last moved (data freshness). */
+  lastUpdates(): Promise<{ flow: string; updatedAt: number }[]>;
   /** Instances still `running` (a crash interrupted them), to resume on start. */
   unfinished(limit: number): Promise<FlowInstance[]>;
 }

@@ -9,7 +9,7 @@ import { DEFAULT_API_VERSION, startShopifySandbox } from './shopify/index.ts';
 import type { RunningShopifySandbox, StoreSeed } from './shopify/index.ts';
 import { DEMO_SEED, displayName } from './traffic/demo-data.ts';
 import type { DemoSeed } from './traffic/demo-data.ts';
-import { startWmsSandbox } from './wms/index.ts';
+import { startWmsSandbox, WMS_REQUESTS_PER_SECOND } from './wms/index.ts';
 import type { RunningWmsSandbox } from './wms/index.ts';
 
 export type SandboxSystem = 'salesforce' | 'netsuite' | 'shopify' | 'wms' | 'payments';
@@ -29,6 +29,11 @@ export interface StartAllSandboxesOptions {
   webhookTimeScale?: number;
   /** What the systems are seeded with; default DEMO_SEED. */
   catalogue?: DemoSeed;
+  /**
+   * The WMS's rate limit per API key; default its own 10/s. A load test raises it (as a
+   * warehouse on a bigger plan would); the installation's connector budget follows it.
+   */
+  wmsRequestsPerSecond?: number;
 }
 
 /** Where each sandbox is and how a connector signs in: what the demo and tests configure from. */
@@ -54,7 +59,8 @@ export interface SandboxDirectory {
     /** For `@shopify/admin-api-client`'s `customFetchApi`: sends https://{shopDomain} here. */
     fetch: typeof fetch;
   };
-  wms: { url: string; apiKey: string; warehouseId: string };
+  /** `requestsPerSecond`: the rate limit per API key the sandbox enforces. */
+  wms: { url: string; apiKey: string; warehouseId: string; requestsPerSecond: number };
   payments: { url: string; port: number; secretKey: string };
   catalogue: DemoSeed;
 }
@@ -121,6 +127,7 @@ export async function startAllSandboxes(options: StartAllSandboxesOptions = {}):
     const wms = await startWmsSandbox({
       ...port('wms'), ...host, seed, faults: faultsOf('wms'), webhookTimeScale: timeScale,
       warehouseId: warehouse?.code ?? 'WH-1',
+      ...(options.wmsRequestsPerSecond !== undefined && { requestsPerSecond: options.wmsRequestsPerSecond }),
       initialStock: Object.fromEntries(catalogue.products.map((product) => [product.sku, catalogue.unitsOnHand])),
     });
     started.push(wms);
@@ -141,7 +148,7 @@ export async function startAllSandboxes(options: StartAllSandboxesOptions = {}):
         url: shopify.url, shopDomain: shopify.shopDomain, apiVersion: DEFAULT_API_VERSION,
         accessToken: shopify.accessToken, clientSecret: shopify.clientSecret, fetch: shopify.fetch,
       },
-      wms: { url: wms.url, apiKey: wms.apiKey, warehouseId: warehouse?.code ?? 'WH-1' },
+      wms: { url: wms.url, apiKey: wms.apiKey, warehouseId: warehouse?.code ?? 'WH-1', requestsPerSecond: options.wmsRequestsPerSecond ?? WMS_REQUESTS_PER_SECOND },
       payments: { url: payments.url, port: payments.port, secretKey: payments.secretKey },
       catalogue,
     };

@@ -33,7 +33,8 @@ describe.skipIf(!hasChromium)('console in headless Chromium', { timeout: 60_000 
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    fixture = await startConsoleFixture();
+    // The ERP connector reports its system's own quota: 4 of 5 concurrency slots, 80 %.
+    fixture = await startConsoleFixture({ erpQuota: () => ({ name: 'concurrency', used: 4, limit: 5, source: 'requests in flight counted by the connector' }) });
     // A bad day in miniature: one order NetSuite refuses, a few booked, and a backlog of older
     // exceptions so the list pages.
     fixture.brokenOrders.add('SO-1001');
@@ -71,8 +72,21 @@ describe.skipIf(!hasChromium)('console in headless Chromium', { timeout: 60_000 
     await expect.poll(() => page.locator('[data-stat="open-exceptions"] .big').textContent()).toBe('121');
     expect(await page.locator('[data-target="erp"] .pill').textContent()).toBe('Connected');
     expect(await page.locator('[data-panel="orders-awaiting-erp-booking"]').textContent()).toContain('0 orders waiting for ERP booking');
+    // Quota as the system reports it, flagged from 80 %; freshness per flow; business checks above the systems.
+    const quota = page.locator('[data-target="erp"] [data-quota]');
+    expect(await quota.getAttribute('data-quota')).toBe('warning');
+    expect(await quota.textContent()).toContain('Concurrent requests80% used');
+    expect(await quota.textContent()).toContain('4 of 5 · from requests in flight counted by the connector');
+    const orderCapture = page.locator('[data-section="freshness"] tr[data-flow="order-capture"]');
+    expect(await orderCapture.locator('[data-fresh="handled"]').textContent()).toMatch(/^\d+(s| min) ago \(/);
+    expect(await orderCapture.locator('[data-fresh="delivered"]').textContent()).toMatch(/^\d+(s| min) ago \(/);
+    expect(await page.locator('[data-section="freshness"] tr[data-oldest="erp"]').textContent()).toContain('none waiting');
+    const business = await page.locator('[data-section="business"]').boundingBox();
+    const systems = await page.locator('[data-target="erp"]').boundingBox();
+    expect(business!.y).toBeLessThan(systems!.y);
     await noHorizontalOverflow();
     await page.screenshot({ path: join(SCREENSHOTS, 'health.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'health-full-page.png'), fullPage: true });
   });
 
   it('finds an order by its number on the Trace page', async () => {

@@ -6,6 +6,7 @@ import type {
   DeliveryStats,
   DeliveryStore,
   EnqueueOutcome,
+  FlowDeliveryActivity,
   NewDeliveryItem,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
@@ -350,6 +351,33 @@ export class SqliteDeliveryStore implements DeliveryStore {
       )
       .all(...query.operations, query.enqueuedBefore, query.limit) as DeliveryRow[];
     return rows.map(toDeliveryItem);
+  }
+
+  async flowActivity(): Promise<FlowDeliveryActivity[]> {
+    const byFlow = new Map<string, FlowDeliveryActivity>();
+    // Delivered history: a skip scan over the (flow, delivered_at) index of delivered items, one
+    // seek per flow for its newest delivery, so a week of history is never read.
+    const nextFlow = prepared(this.db, `SELECT flow FROM delivery WHERE status = 'delivered' AND flow > ? ORDER BY flow LIMIT 1`);
+    const newest = prepared(
+      this.db,
+      `SELECT delivered_at AS deliveredAt, enqueued_at AS enqueuedAt FROM delivery
+       WHERE status = 'delivered' AND flow = ? ORDER BY delivered_at DESC LIMIT 1`,
+    );
+    for (let row = nextFlow.get('') as { flow: string } | undefined; row; row = nextFlow.get(row.flow) as { flow: string } | undefined) {
+      const last = newest.get(row.flow) as { deliveredAt: number; enqueuedAt: number };
+      byFlow.set(row.flow, { flow: row.flow, lastEnqueuedAt: last.enqueuedAt, lastDeliveredAt: last.deliveredAt });
+    }
+    // Unfinished items: the queues' own partial index, as `stats` reads them.
+    const unfinished = prepared(
+      this.db,
+      `SELECT flow, max(enqueued_at) AS enqueuedAt FROM delivery WHERE ${UNFINISHED} AND flow IS NOT NULL GROUP BY flow`,
+    ).all() as { flow: string; enqueuedAt: number }[];
+    for (const row of unfinished) {
+      const known = byFlow.get(row.flow);
+      if (known) known.lastEnqueuedAt = Math.max(known.lastEnqueuedAt, row.enqueuedAt);
+      else byFlow.set(row.flow, { flow: row.flow, lastEnqueuedAt: row.enqueuedAt, lastDeliveredAt: null });
+    }
+    return [...byFlow.values()].sort((a, b) => a.flow.localeCompare(b.flow));
   }
 
   prune(before: number): Promise<number> {

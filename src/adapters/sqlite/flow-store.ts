@@ -161,6 +161,18 @@ export class SqliteFlowStore implements FlowStore {
     return row.n;
   }
 
+  async lastUpdates(): Promise<{ flow: string; updatedAt: number }[]> {
+    // A skip scan over the (flow, updated_at) index: one seek per flow name, however many
+    // instances each flow has kept.
+    const nextFlow = prepared(this.db, 'SELECT flow FROM flows WHERE flow > ? ORDER BY flow LIMIT 1');
+    const newest = prepared(this.db, 'SELECT max(updated_at) AS updatedAt FROM flows WHERE flow = ?');
+    const found: { flow: string; updatedAt: number }[] = [];
+    for (let row = nextFlow.get('') as { flow: string } | undefined; row; row = nextFlow.get(row.flow) as { flow: string } | undefined) {
+      found.push({ flow: row.flow, updatedAt: (newest.get(row.flow) as { updatedAt: number }).updatedAt });
+    }
+    return found;
+  }
+
   async unfinished(limit: number): Promise<FlowInstance[]> {
     const rows = prepared(this.db, `SELECT * FROM flows WHERE status = 'running' ORDER BY updated_at LIMIT ?`).all(limit) as FlowRow[];
     return rows.map((row) => this.toInstance(row));

@@ -185,4 +185,12 @@ export const migrations: readonly string[] = [
   -- operator's edit ("fix and resume"), so the original stays recoverable.
   ALTER TABLE audit_log ADD COLUMN detail TEXT;
   `,
+  `
+  -- Data freshness per flow on the console's Health page (DeliveryStore.flowActivity,
+  -- FlowStore.lastUpdates): one index seek per flow instead of a scan of a week of history.
+  -- The delivered-items index is paid when an item is delivered, never on enqueue.
+  ALTER TABLE delivery ADD COLUMN flow TEXT GENERATED ALWAYS AS (json_extract(context, '$.flow')) VIRTUAL;
+  CREATE INDEX delivery_flow_delivered ON delivery (flow, delivered_at) WHERE status = 'delivered';
+  CREATE INDEX flows_flow_updated ON flows (flow, updated_at);
+  `,
 ];

@@ -21,6 +21,19 @@ interface DemoOptions {
   keep?: boolean;
 }
 
+/**
+ * The demo's `flows:` settings: the seeded business has one DC and one store, so a pickup the
+ * store cannot serve is shipped to it from the DC.
+ */
+const DEMO_FLOW_SETTINGS = {
+  bopis: {
+    locations: [
+      { code: 'STORE-001', priority: 10, address: { line1: '100 Demo Plaza', city: 'Chicago', region: 'IL', postalCode: '60601', country: 'US' } },
+      { code: 'DC-EAST', priority: 50, shipsToStore: true, distanceKm: { 'STORE-001': 570 } },
+    ],
+  },
+};
+
 /** After the traffic stops, how long the demo waits for the hub to go quiet before reporting. */
 const QUIET_LIMIT_MS = 60_000;
 
@@ -53,6 +66,7 @@ async function runDemo(context: CommandContext, options: DemoOptions): Promise<n
   context.out('Crossdock demo: starting the sandboxes (Salesforce, NetSuite, Shopify, WMS, payments) and the hub…');
   const installation = await startSandboxInstallation({
     modules: retailModules,
+    settings: DEMO_FLOW_SETTINGS,
     port: options.port,
     logger,
     pollEveryMs: 1_000,

@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { InvalidHubUrlError, parseHubUrl, renderSandboxHubConfig, sandboxHubConfig, sendInitialLoad, subscribeSandboxesToHub, waitForHub } from '../../assembly/sandbox-hub-config.ts';
 import { startAllSandboxes } from '../../sandboxes/run-all.ts';
 import type { SandboxDirectory } from '../../sandboxes/run-all.ts';
 import { InvalidScenarioError, planRetailDay, playTraffic, readOrderHistory, replayOrderHistory, TrafficExecutor } from '../../sandboxes/traffic/index.ts';
@@ -25,7 +28,14 @@ export interface SandboxUpOptions {
   hubUrl?: string;
   /** Replay this order history CSV instead of planning a day. */
   replay?: string;
+  /** Write a crossdock.yaml for `crossdock start` against these sandboxes (needs `hubUrl`). */
+  writeConfig?: string;
+  /** The SQLite file the written configuration names; default crossdock.sqlite beside it. */
+  database?: string;
 }
+
+/** The environment variable holding the hub's API key for `POST /events`. */
+const HUB_API_KEY_ENV = 'CROSSDOCK_HUB_API_KEY';
 
 /** How often the traffic summary line is printed while a day plays. */
 const SUMMARY_EVERY_MS = 5_000;
@@ -50,7 +60,9 @@ export function sandboxCommand(context: CommandContext, setExitCode: (code: numb
     .option('--bad-data <share>', 'share of arrivals with bad data, 0..1', share, 0.05)
     .option('--burst <at:length:multiplier>', 'flash sale window as fractions of the day, or none', '0.55:0.1:4')
     .option('--outage <at:length>', 'ERP outage window as fractions of the day, or none', 'none')
-    .option('--hub-url <url>', 'send POS orders as CloudEvents to <url>/events (API key: $CROSSDOCK_HUB_API_KEY); without it the generator releases orders to the WMS itself')
+    .option('--hub-url <url>', 'the hub: POS orders go to <url>/events (API key: $CROSSDOCK_HUB_API_KEY); without it the generator releases orders to the WMS itself')
+    .option('--write-config <file>', 'subscribe the webhooks to --hub-url, write a crossdock.yaml for `crossdock start` against these sandboxes, and send the hub the ERP\'s day-one state once it answers')
+    .option('--database <file>', 'SQLite file named in the --write-config file (default: crossdock.sqlite beside it)')
     .option('--replay <csv>', 'replay an order history CSV (see docs/sandboxes.md) instead of planning a day')
     .action(async (options: SandboxUpOptions) => {
       setExitCode(await sandboxUp(context, options));
@@ -60,8 +72,9 @@ export function sandboxCommand(context: CommandContext, setExitCode: (code: numb
 
 /** The body of `crossdock sandbox up`, exported so tests run it in-process. */
 export async function sandboxUp(context: CommandContext, options: SandboxUpOptions): Promise<number> {
-  // A bad scenario or CSV is reported before anything starts.
+  // A bad scenario, CSV or hub URL is reported before anything starts.
   const actions = options.traffic || options.replay ? await scenarioActions(context, options) : undefined;
+  checkHubOptions(options);
   const stop = context.stopSignal();
   const sandboxes = await startAllSandboxes({
     ...(options.basePort !== undefined ? { basePort: options.basePort } : {}),
@@ -72,15 +85,69 @@ export async function sandboxUp(context: CommandContext, options: SandboxUpOptio
   try {
     context.out(sandboxTable(sandboxes.directory));
     context.out(`Every sandbox also serves GET /__sandbox/state, POST /__sandbox/reset, GET|PUT /__sandbox/faults and GET /__sandbox/limits.`);
+    // Written before "running": once that line shows, `crossdock start` can be pointed at the file.
+    const hubConnected = options.writeConfig ? (await connectHub({ context, directory: sandboxes.directory, options, stop })).initialLoad : undefined;
     context.out('Sandboxes running; press Ctrl-C to stop.');
-    if (actions) await playScenario({ context, directory: sandboxes.directory, options, actions, stop });
+    // Orders played before the hub knows the catalogue would all be held as unknown SKUs.
+    if (actions && hubConnected) {
+      context.out(`Waiting for the hub at ${options.hubUrl} before playing the traffic.`);
+      await hubConnected;
+    }
+    if (actions && !stop.aborted) await playScenario({ context, directory: sandboxes.directory, options, actions, stop });
     if (!stop.aborted) await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+    await hubConnected;
     context.out('stopping the sandboxes');
   } finally {
     await sandboxes.closeAll();
   }
   context.out('stopped');
   return ExitCode.ok;
+}
+
+function checkHubOptions(options: SandboxUpOptions): void {
+  if (options.database && !options.writeConfig) throw new CliError('--database names the database of the --write-config file: give --write-config too');
+  if (options.writeConfig && !options.hubUrl) {
+    throw new CliError('--write-config needs --hub-url: the sandboxes\' webhooks are subscribed to <hub-url>/webhooks/<role>, e.g. --hub-url http://127.0.0.1:8080');
+  }
+  if (options.hubUrl) {
+    try {
+      parseHubUrl(options.hubUrl, '--hub-url');
+    } catch (error) {
+      if (error instanceof InvalidHubUrlError) throw new CliError(error.message);
+      throw error;
+    }
+  }
+}
+
+/**
+ * `--write-config`: subscribes the sandboxes' webhooks to the hub, writes the configuration of a
+ * hub against them; `initialLoad` settles once the hub has been sent the ERP's day-one state
+ * (or the run was stopped first).
+ */
+async function connectHub(args: { context: CommandContext; directory: SandboxDirectory; options: SandboxUpOptions; stop: AbortSignal }): Promise<{ initialLoad: Promise<void> }> {
+  const { context, directory, options, stop } = args;
+  const hubUrl = options.hubUrl!;
+  const file = resolve(options.writeConfig!);
+  const databasePath = resolve(options.database ?? join(dirname(file), 'crossdock.sqlite'));
+  const apiKey = context.io.env[HUB_API_KEY_ENV];
+  const { wmsWebhookSecret } = await subscribeSandboxesToHub(directory, hubUrl);
+  const config = sandboxHubConfig({ directory, hubUrl, wmsWebhookSecret, databasePath, ...(apiKey && { apiKeyEnv: HUB_API_KEY_ENV }) });
+  // Sandbox credentials only, but a configuration file is private to its owner all the same.
+  await writeFile(file, renderSandboxHubConfig(config), { mode: 0o600 });
+  context.out(`Wrote ${file}: webhooks go to ${hubUrl}, storage ${databasePath}.`);
+  if (existsSync(databasePath)) context.err(`warning: ${databasePath} exists and holds an earlier session's state; delete it before starting the hub against these new sandboxes`);
+  context.out(`Start the hub with: crossdock start --config ${file}${apiKey ? ` (with ${HUB_API_KEY_ENV} set)` : ''}`);
+  const at = new Date().toISOString();
+  const initialLoad = (async () => {
+    if (!(await waitForHub(hubUrl, { signal: stop }))) return;
+    try {
+      const sent = await sendInitialLoad({ hubUrl, catalogue: directory.catalogue, at, ...(apiKey && { apiKey }) });
+      context.out(`Hub ready at ${hubUrl}: sent the ERP's day-one state (${sent.accepted} events: products, prices, stock, customers${sent.duplicates > 0 ? `; ${sent.duplicates} it already had` : ''}).`);
+    } catch (error) {
+      context.err(`warning: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  })();
+  return { initialLoad };
 }
 
 async function playScenario(args: { context: CommandContext; directory: SandboxDirectory; options: SandboxUpOptions; actions: TrafficAction[]; stop: AbortSignal }): Promise<void> {

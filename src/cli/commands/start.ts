@@ -58,6 +58,8 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
   const systemNames = Object.fromEntries(connectors.map((connector) => [connector.name, connector.system]));
   const deps: RetailFlowDependencies = {
     records: adapters.storage.records,
+    deadLetters: adapters.storage.deadLetters,
+    deliveries: adapters.storage.delivery,
     settings: config.flows,
     ownership: createOwnership(config.ownership),
     systems: systemNames,

@@ -1,7 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Hub } from '../../runtime/hub.ts';
+import type { Hub, HubOptions } from '../../runtime/hub.ts';
 import { systemTitle } from '../exceptions/describe.ts';
+import type { CircuitHistory } from './circuits.ts';
+import { flowFreshness } from './freshness.ts';
 import { PanelStatus, type HealthPanelRegistry } from './panels.ts';
+import { QuotaOrigin, QuotaStatus, targetQuota } from './quota.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -13,7 +16,21 @@ export const HealthSchema = Type.Object(
         target: Type.String(),
         displayName: Type.String(),
         circuit: Type.String({ description: 'closed, open, half-open or isolated' }),
-        quota: Nullable(Type.Object({ used: Type.Number(), limit: Type.Number() })),
+        circuitSince: Nullable(Type.Number({ description: 'When the circuit entered its state; null when it has not changed since this process started.' })),
+        quota: Nullable(
+          Type.Object(
+            {
+              name: Type.String({ description: 'e.g. DailyApiRequests, graphqlCostPoints, concurrency, or the budget window ("requests per 24 h")' }),
+              used: Type.Number(),
+              limit: Type.Number(),
+              percent: Nullable(Type.Number()),
+              status: Type.Enum(QuotaStatus, { description: 'warning from 80 %, critical from 95 %' }),
+              source: Type.String({ description: 'Where the figure came from' }),
+              origin: Type.Enum(QuotaOrigin, { description: "connector: the system's own figure; budget: the hub's request window (fallback)" }),
+            },
+            { description: "The system's quota as its connector reports it, else the delivery budget's request window" },
+          ),
+        ),
         costPoints: Nullable(Type.Object({ available: Type.Number(), capacity: Type.Number() })),
         concurrency: Type.Object({ inFlight: Type.Number(), effective: Type.Number(), limit: Type.Number() }),
         pausedUntil: Nullable(Type.Number()),
@@ -24,6 +41,17 @@ export const HealthSchema = Type.Object(
     eventLog: Type.Object({ head: Type.Number(), consumers: Type.Array(Type.Object({ name: Type.String(), position: Type.Number(), lag: Type.Number() })) }),
     exceptions: Type.Object({ open: Type.Number() }),
     flows: Type.Object({ waiting: Type.Number(), failed: Type.Number(), atLeast: Type.Boolean({ description: 'True when counting stopped at its limit.' }) }),
+    freshness: Type.Object({
+      flows: Type.Array(
+        Type.Object({
+          flow: Type.String(),
+          lastHandledAt: Nullable(Type.Number()),
+          lastHandledAgeMs: Nullable(Type.Number()),
+          lastDeliveredAt: Nullable(Type.Number()),
+          lastDeliveredAgeMs: Nullable(Type.Number()),
+        }),
+      ),
+    }),
     panels: Type.Array(
       Type.Object({
         id: Type.String(),
@@ -44,31 +72,53 @@ export type Health = Static<typeof HealthSchema>;
 /** A panel that has not answered by then is shown as unknown rather than holding the page. */
 const PANEL_TIMEOUT_MS = 3_000;
 
-export type HealthHub = Pick<Hub, 'delivery' | 'storage' | 'bus'>;
+/**
+ * What the Health page reads: a `Hub`, or anything with its delivery engine, storage and bus.
+ * With the hub's `options`, its connectors' own quota reports and its flows' names are shown too.
+ */
+export type HealthHub = Pick<Hub, 'delivery' | 'storage' | 'bus'> & { readonly options?: Partial<Pick<HubOptions, 'targets' | 'flows'>> };
+
+/** Business areas in the order the page shows them; panels of other areas follow, by name. */
+export const BUSINESS_AREAS = ['orders', 'shipments', 'returns', 'inventory', 'customers'] as const;
+
+function areaRank(area: string): number {
+  const index = (BUSINESS_AREAS as readonly string[]).indexOf(area);
+  return index === -1 ? BUSINESS_AREAS.length : index;
+}
 
 /**
- * The Health page's data: per target circuit, quota, concurrency and queue; event-log lag per
- * consumer; open exceptions; waiting and failed flows; then every registered business panel.
+ * The Health page's data: every registered business panel (ordered by business area), data
+ * freshness per flow, then per target its circuit (and since when), its quota as the system
+ * reports it, concurrency and queue; event-log lag per consumer; open exceptions; waiting and
+ * failed flows.
  */
-export async function buildHealth(hub: HealthHub, options: { consumers: readonly string[]; panels: HealthPanelRegistry; now: number }): Promise<Health> {
+export async function buildHealth(
+  hub: HealthHub,
+  options: { consumers: readonly string[]; panels: HealthPanelRegistry; now: number; circuits?: CircuitHistory | undefined },
+): Promise<Health> {
   const { storage, bus } = hub;
   const { now } = options;
-  const [stats, head, open, waiting, failed] = await Promise.all([
+  const configuredFlows = hub.options?.flows?.map((flow) => flow.name);
+  const [stats, head, open, waiting, failed, freshFlows] = await Promise.all([
     storage.delivery.stats(),
     bus.head(),
     storage.deadLetters.count({ status: 'open' }),
     storage.flows.count({ status: 'waiting' }),
     storage.flows.count({ status: 'failed' }),
+    flowFreshness(storage, { flows: configuredFlows, now }),
   ]);
   const statsByTarget = new Map(stats.map((row) => [row.target, row]));
+  const connectors = new Map((hub.options?.targets ?? []).map((target) => [target.name, target]));
   const targets = hub.delivery.status().map((status) => {
     const row = statsByTarget.get(status.target);
     const budget = status.budget;
+    const connector = connectors.get(status.target);
     return {
       target: status.target,
       displayName: systemTitle(status.target),
       circuit: status.circuit,
-      quota: budget.requestsUsed !== null && budget.requestsLimit !== null ? { used: budget.requestsUsed, limit: budget.requestsLimit } : null,
+      circuitSince: options.circuits?.since(status.target, status.circuit) ?? null,
+      quota: targetQuota({ connector, budget, declared: connector?.budget }),
       costPoints: budget.costAvailable !== null && budget.costCapacity !== null ? { available: budget.costAvailable, capacity: budget.costCapacity } : null,
       concurrency: { inFlight: budget.inFlight, effective: budget.effectiveConcurrency, limit: budget.concurrencyLimit },
       pausedUntil: budget.pausedUntil !== null && budget.pausedUntil > now ? budget.pausedUntil : null,
@@ -87,8 +137,10 @@ export async function buildHealth(hub: HealthHub, options: { consumers: readonly
       return { name, position, lag: Math.max(0, head - position) };
     }),
   );
+  // Stable: panels of one area keep the order they were registered in.
+  const ordered = options.panels.list().sort((a, b) => areaRank(a.area) - areaRank(b.area) || a.area.localeCompare(b.area));
   const panels = await Promise.all(
-    options.panels.list().map(async (panel) => {
+    ordered.map(async (panel) => {
       try {
         const result = await withTimeout(panel.evaluate({ storage, bus, now }), PANEL_TIMEOUT_MS);
         return { id: panel.id, title: panel.title, area: panel.area, status: result.status, value: result.value, atLeast: result.atLeast ?? false, summary: result.summary, items: (result.items ?? []).slice(0, 20) };
@@ -104,6 +156,7 @@ export async function buildHealth(hub: HealthHub, options: { consumers: readonly
     eventLog: { head, consumers },
     exceptions: { open },
     flows: { waiting, failed, atLeast: false },
+    freshness: { flows: freshFlows },
     panels,
   };
 }

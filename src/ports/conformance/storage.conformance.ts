@@ -255,6 +255,29 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         expect(await delivery.prune(now - 5_000)).toBe(1);
         expect(await delivery.get(claimed!.id)).toBeUndefined();
       });
+
+      it('reports each flow\'s newest delivery and newest work, for data freshness', async () => {
+        const { delivery } = pair.storage;
+        const ofFlow = (flow: string | undefined, key: string) => ({ ...command(key, `fresh:${key}`), context: { entity: 'order', businessKey: key, ...(flow && { flow }) } });
+        const [a1, a2, r1, x1] = await delivery.enqueue([ofFlow('order-capture', 'SO-1'), ofFlow('order-capture', 'SO-2'), ofFlow('returns', 'RMA-1'), ofFlow(undefined, 'SO-9')]);
+        const enqueued = await Promise.all([a1, a2, r1, x1].map((outcome) => delivery.get((outcome as { id: number }).id)));
+        const claimed = await delivery.claim('erp', claimNow(now));
+        expect(claimed).toHaveLength(4);
+        // SO-1 delivered last, SO-2 earlier; RMA-1 goes back to waiting; SO-9 belongs to no flow.
+        await delivery.markDelivered([{ id: enqueued[1]!.id }], now - 3_000);
+        await delivery.markDelivered([{ id: enqueued[0]!.id }], now - 1_000);
+        await delivery.markDelivered([{ id: enqueued[3]!.id }], now);
+        await delivery.retryLater([enqueued[2]!.id], { availableAt: now + 60_000, error: failure });
+        expect(await delivery.flowActivity()).toEqual([
+          { flow: 'order-capture', lastEnqueuedAt: enqueued[0]!.enqueuedAt, lastDeliveredAt: now - 1_000 },
+          { flow: 'returns', lastEnqueuedAt: enqueued[2]!.enqueuedAt, lastDeliveredAt: null },
+        ]);
+        // Newer waiting work of a flow counts even before it is delivered.
+        const [later] = await delivery.enqueue([{ ...ofFlow('order-capture', 'SO-3'), availableAt: now + 60_000 }]);
+        const laterItem = await delivery.get((later as { id: number }).id);
+        const activity = await delivery.flowActivity();
+        expect(activity[0]).toEqual({ flow: 'order-capture', lastEnqueuedAt: Math.max(enqueued[0]!.enqueuedAt, laterItem!.enqueuedAt), lastDeliveredAt: now - 1_000 });
+      });
     });
 
     describe('flows and timers', () => {
@@ -310,6 +333,20 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         expect(await flows.count({ status: 'waiting' })).toBe(1);
         expect(await flows.count({ status: 'waiting', flow: 'returns' })).toBe(0);
         expect(await flows.unfinished(10)).toEqual([]);
+      });
+
+      it('tells when each flow last moved an instance', async () => {
+        const { flows } = pair.storage;
+        expect(await flows.lastUpdates()).toEqual([]);
+        await flows.create({ ...instance('o1'), createdAt: now - 9_000 });
+        await flows.create({ ...instance('o2'), createdAt: now - 8_000 });
+        await flows.create({ ...instance('r1'), flow: 'returns', createdAt: now - 7_000 });
+        await flows.update('o1', { status: 'completed' }, 1, now - 2_000);
+        await flows.appendJournal('r1', { step: 'inspect', result: {}, at: now - 500 }, 1);
+        expect(await flows.lastUpdates()).toEqual([
+          { flow: 'order-capture', updatedAt: now - 2_000 },
+          { flow: 'returns', updatedAt: now - 500 },
+        ]);
       });
 
       it('fires each due timer once per lease', async () => {

@@ -76,6 +76,18 @@ describe('Scheduler', () => {
     expect(runs.get('poll:customers')).toBeGreaterThanOrEqual(1);
   });
 
+  it('wakes for the next run of a job that just ran instead of sleeping the longest sleep', async () => {
+    adapters = await openSqlite({ path: ':memory:' });
+    let runs = 0;
+    // The default longest sleep is 5 s: three runs within `eventually`'s 5 s only happen when the
+    // loop wakes for the 20 ms interval.
+    const scheduler = new Scheduler({ store: adapters.storage.schedules, jobs: [{ name: 'poll:fast', everyMs: 20, run: async () => void runs++ }] });
+    schedulers.push(scheduler);
+    scheduler.start();
+    await eventually(() => runs >= 3, 'three runs of a 20 ms job');
+    expect(runs).toBeGreaterThanOrEqual(3);
+  });
+
   it('computes cron schedules in UTC and rejects a bad expression naming the job', async () => {
     adapters = await openSqlite({ path: ':memory:' });
     const clock = () => Date.parse('2026-11-27T01:59:00Z');

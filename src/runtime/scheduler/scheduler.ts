@@ -77,6 +77,9 @@ export class Scheduler {
         const dueAt = (await store.nextDue(job.name)) ?? this.firstDueOf(job.name, now) ?? Infinity;
         if (dueAt <= now && (await store.tryAcquire({ name: job.name, dueAt, owner: this.owner, now }))) {
           await this.runJob(job, dueAt);
+          // Its next run counts towards the sleep too: an interval job must not wait for the
+          // longest sleep just because it ran in this pass.
+          earliest = Math.min(earliest, (await store.nextDue(job.name)) ?? Infinity);
           continue;
         }
         earliest = Math.min(earliest, dueAt);

@@ -4,7 +4,7 @@ import { ActionOutcome } from './counters.ts';
 import type { ActionResult } from './counters.ts';
 import { displayName } from './demo-data.ts';
 import type { DemoCustomer } from './demo-data.ts';
-import { outcomeOf, skipped } from './execution.ts';
+import { outcomeOf, skipped, worst } from './execution.ts';
 import type { ExecutionContext, PlacedOrder } from './execution.ts';
 
 const cents = (price: string) => Math.round(Number(price) * 100);
@@ -143,6 +143,9 @@ const pricebookEntry = (id: string | undefined) => (id ? { PricebookEntryId: id 
 
 /** The card payment of a till sale, captured at the payment provider with an idempotency key. */
 export async function capturePayment(context: ExecutionContext, action: PaymentAction): Promise<ActionResult> {
+  const orderNumber = `${action.orderRef}${context.runTag}`;
+  // One key per payment (an order may be paid with a card and a gift card); a retry reuses it.
+  const key = `payment-${orderNumber}-${action.sequence}`;
   const reply = await context.clients.payments(
     '/v1/payment_intents',
     {
@@ -150,14 +153,49 @@ export async function capturePayment(context: ExecutionContext, action: PaymentA
       currency: context.catalogue.currency.toLowerCase(),
       payment_method: 'pm_card_visa',
       confirm: 'true',
-      'metadata[order_number]': `${action.orderRef}${context.runTag}`,
+      'metadata[order_number]': orderNumber,
       'metadata[tender]': action.method,
     },
-    // One key per payment (an order may be paid with a card and a gift card); a retry reuses it.
-    `payment-${action.orderRef}${context.runTag}-${action.sequence}`,
+    key,
   );
-  return outcomeOf('payments', reply);
+  const captured = outcomeOf('payments', reply);
+  const intentId = (reply.body as { id?: unknown } | null)?.id;
+  if (captured.outcome !== ActionOutcome.ok || typeof intentId !== 'string' || !context.clients.hub) return captured;
+  // The till reports the capture to the hub as it reports the sale: the refund of a return needs it.
+  const now = new Date(context.clock()).toISOString();
+  const reported = outcomeOf(
+    'hub',
+    await context.clients.hubEvent({
+      specversion: '1.0',
+      id: `captured-${intentId}`,
+      source: '/pos/payments',
+      type: 'retail.payment.captured.v1',
+      subject: `pay_${intentId}`,
+      time: now,
+      datacontenttype: 'application/json',
+      data: {
+        hubId: `pay_${intentId}`,
+        externalIds: { stripe: intentId },
+        sourceSystem: 'stripe',
+        sourceTimestamp: now,
+        version: 1,
+        schemaVersion: 1,
+        orderNumber,
+        amount: money(action.amountMinor),
+        currency: context.catalogue.currency,
+        method: PAYMENT_METHOD[action.method],
+        status: 'captured',
+        processor: { name: 'stripe', reference: intentId },
+        idempotencyKey: key,
+        capturedAt: now,
+      },
+    }),
+  );
+  return worst(captured, reported);
 }
+
+/** The tender of the till → canonical payment method. */
+const PAYMENT_METHOD: Record<PaymentAction['method'], string> = { card: 'card', gift_card: 'gift-card', paypal: 'wallet' };
 
 /**
  * Standing in for the hub when asked to: releases a shipped-from-DC order to the WMS as a

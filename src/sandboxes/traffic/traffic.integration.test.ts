@@ -98,7 +98,11 @@ describe('traffic generator against all sandboxes', () => {
     expect((salesforce.records.Account ?? []).find((a) => a.External_Id__c === 'CUST-0003')?.BillingCity).toBe('Brooklyn');
 
     // POS events arrive in structured mode; the malformed one (no type) is among them when planned.
-    expect(hubEvents.length).toBe(summary.byKind[ActionKind.storeOrder].ok + summary.byKind[ActionKind.storeOrder].rejected);
+    const captures = hubEvents.filter((e) => e.body.type === 'retail.payment.captured.v1');
+    expect(hubEvents.length - captures.length).toBe(summary.byKind[ActionKind.storeOrder].ok + summary.byKind[ActionKind.storeOrder].rejected);
+    // Each till payment taken is reported to the hub too (a later return is refunded against it).
+    expect(captures.length).toBe(summary.byKind[ActionKind.paymentCapture].ok);
+    expect(captures[0]?.body).toMatchObject({ data: { status: 'captured', processor: { name: 'stripe', reference: expect.stringMatching(/^pi_/) } } });
     expect(hubEvents.every((e) => e.contentType === 'application/cloudevents+json')).toBe(true);
     expect(summary.byKind[ActionKind.erpOutage].ok).toBe(1);
     const faults = (await (await fetch(`${sandboxes.netsuite.url}/__sandbox/faults`)).json()) as { downtime?: unknown[] };

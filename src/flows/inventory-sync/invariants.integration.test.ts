@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRetailWorld, type RetailWorld } from '../testing/world.ts';
+import { createInventorySync } from './index.ts';
+import { inventoryInvariants } from './invariants.ts';
+
+let world: RetailWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('inventory.channelsMatchErp', () => {
+  it('holds once the day-one stock is published, and names the keys a channel got wrong', async () => {
+    world = await startRetailWorld({ modules: (deps) => [createInventorySync(deps)], settings: { inventory: { publishWindowMs: 20 } } });
+    await world.quiet();
+    const check = () => inventoryInvariants({ sandboxes: world!.sandboxes, records: world!.deps.records, storage: world!.adapters.storage, settings: world!.deps.settings });
+    expect((await check())['inventory.channelsMatchErp']).toEqual({
+      ok: true,
+      details: { keys: 12, channels: ['commerce', 'crm'], mismatches: { commerce: 0, crm: 0 }, examples: [] },
+    });
+
+    // Someone edits the storefront by hand: one level drifts from the ERP.
+    const { store } = world.sandboxes.shopify;
+    const level = [...store.inventoryLevels.values()].find((candidate) => store.inventoryItems.get(candidate.inventoryItemId)?.sku === 'CANVAS-CAP-NVY' && store.locations.get(candidate.locationId)?.name.startsWith('STORE-001'));
+    level!.quantities.available = 5;
+    expect((await check())['inventory.channelsMatchErp']).toEqual({
+      ok: false,
+      details: { keys: 12, channels: ['commerce', 'crm'], mismatches: { commerce: 1, crm: 0 }, examples: [{ key: 'CANVAS-CAP-NVY@STORE-001', channel: 'commerce', expected: 298, actual: 5 }] },
+    });
+  }, 30_000);
+});

@@ -1,0 +1,66 @@
+import type { RunningSandboxes } from '../../../../src/sandboxes/run-all.ts';
+
+/** What the hub's `GET /metrics` says about work left and work done. */
+export interface HubActivity {
+  /** Events logged but not yet read by the flows. */
+  lag: number;
+  /** Delivery items waiting (a retry later included) or in flight. */
+  queued: number;
+  /** Changes whenever a flow ran or a delivery finished, retried or died. */
+  progress: string;
+}
+
+/** Sum of the samples of one metric whose labels contain every given `label="value"`. */
+export function sumMetric(text: string, name: string, labels: readonly string[] = []): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!labels.every((label) => line.includes(label))) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) sum += value;
+  }
+  return sum;
+}
+
+export async function hubActivity(hubUrl: string): Promise<HubActivity> {
+  const response = await fetch(`${hubUrl}/metrics`);
+  if (!response.ok) throw new Error(`GET ${hubUrl}/metrics answered ${response.status}`);
+  const text = await response.text();
+  return {
+    lag: sumMetric(text, 'crossdock_event_log_lag_events', ['consumer="flows"']),
+    queued: sumMetric(text, 'crossdock_delivery_queue_depth', ['status="pending"']) + sumMetric(text, 'crossdock_delivery_queue_depth', ['status="in_flight"']),
+    progress: [sumMetric(text, 'crossdock_flow_runs_total'), sumMetric(text, 'crossdock_delivery_items_total')].join('/'),
+  };
+}
+
+/** Longest wait per round for the sandboxes' webhook deliveries (a scheduled retry is not "moving"). */
+const WEBHOOK_DRAIN_MS = 1_000;
+
+/**
+ * Waits until a hub running in another process has nothing left to do, judged from outside as
+ * an operator would: the sandboxes' webhooks are delivered, and for `calmForMs` (longer than a
+ * poller interval, so the pollers looked at least once more) the hub's metrics show no lag, no
+ * queued delivery, and no flow run or delivery outcome. Throws on timeout with the last reading.
+ */
+export async function waitForQuietHub(options: { hubUrl: string; sandboxes: RunningSandboxes; calmForMs: number; timeoutMs: number }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let calmSince: number | undefined;
+  let previous: HubActivity | undefined;
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([options.sandboxes.shopify.webhooks.emitter.drain(), options.sandboxes.wms.webhooks.drain()]),
+      new Promise((resolve) => (timer = setTimeout(resolve, WEBHOOK_DRAIN_MS))),
+    ]);
+    clearTimeout(timer);
+    const now = await hubActivity(options.hubUrl);
+    const calm = now.lag === 0 && now.queued === 0 && now.progress === previous?.progress;
+    calmSince = calm ? (calmSince ?? Date.now()) : undefined;
+    if (calmSince !== undefined && Date.now() - calmSince >= options.calmForMs) return;
+    if (Date.now() > deadline) {
+      throw new Error(`the hub did not go quiet within ${options.timeoutMs} ms: lag ${now.lag}, ${now.queued} deliveries queued or in flight`);
+    }
+    previous = now;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
