@@ -6,6 +6,8 @@ import { customerInvariants } from './customers/invariants.ts';
 import { createInventorySync } from './inventory-sync/index.ts';
 import { inventoryInvariants } from './inventory-sync/invariants.ts';
 import { createReferenceData } from './reference/projection.ts';
+import { createReturns } from './returns/index.ts';
+import { returnsInvariants } from './returns/invariants.ts';
 import { createOrderCapture, orderCaptureInvariants } from './order-capture/index.ts';
 import { createShipments } from './shipments/index.ts';
 import { checkShipmentInvariants } from './shipments/invariants.ts';
@@ -24,6 +26,7 @@ export function retailModules(deps: RetailFlowDependencies): RetailFlowModule[] 
     createOrderCapture(deps),
     createBopisReroute(deps),
     createShipments(deps),
+    createReturns(deps),
   ];
 }
 
@@ -33,4 +36,5 @@ export const retailInvariants: Readonly<Record<string, InvariantCheck>> = {
   inventory: inventoryInvariants,
   customers: customerInvariants,
   shipments: checkShipmentInvariants,
+  returns: returnsInvariants,
 };

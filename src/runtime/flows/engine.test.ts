@@ -144,6 +144,56 @@ describe('FlowEngine', () => {
     expect((await adapters.storage.flows.list({ status: 'waiting' })).map((flow) => flow.key)).toEqual(['SO-2']);
   });
 
+  it('ends a wait with an event logged between the run looking into the log and the wait being stored', async () => {
+    adapters = await openSqlite({ path: ':memory:' });
+    const { bus } = adapters;
+    let arrivedMeanwhile = false;
+    // The booked event is logged (and the consumer has moved past it) right after the run's own
+    // look into the log, before the run stores its wait: the consumer found nobody waiting.
+    const racing = new Proxy(bus, {
+      get(target, property) {
+        if (property === 'find') {
+          return async (query: Parameters<typeof bus.find>[0]) => {
+            const found = await target.find(query);
+            if (query.type === 'retail.order.booked.v1' && !arrivedMeanwhile) {
+              arrivedMeanwhile = true;
+              const [logged] = await target.publish([booked('SO-9')]);
+              await eventually(async () => (await target.position('flows')) >= logged!.seq, 'the consumer past the booked event');
+            }
+            return found;
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const seen: unknown[] = [];
+    engine = new FlowEngine({
+      bus: racing,
+      storage: adapters.storage,
+      enqueue: (items) => adapters.storage.delivery.enqueue(items),
+      flows: [
+        defineFlow({
+          name: 'await-booking-after-a-pause',
+          startsOn: ['retail.order.placed.v1'],
+          async run(ctx) {
+            // Resumed by the timer loop, so the consumer is free to handle the booked event meanwhile.
+            await ctx.sleep('pause', 1);
+            seen.push((await ctx.waitForEvent('booked', { type: 'retail.order.booked.v1', timeoutMs: 60_000 }))?.data);
+          },
+        }),
+      ],
+      stepRetryDelayMs: 1,
+      recoveryPollMs: 20,
+      timerPollMs: 20,
+    });
+    engine.start();
+    await bus.publish([placed('SO-9')]);
+    await eventually(() => seen.length === 1, 'the wait ended by the event already in the log');
+    expect(arrivedMeanwhile).toBe(true);
+    expect(seen).toEqual([{ orderNumber: 'SO-9', erpOrderId: 'SO-7781' }]);
+  });
+
   it('times out a wait and raises a business exception while the flow carries on', async () => {
     await start([
       defineFlow({

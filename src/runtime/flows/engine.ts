@@ -2,14 +2,14 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
 import type { Bus, LoggedEvent, Subscription } from '../../ports/bus.ts';
-import { FlowVersionConflict, type EnqueueOutcome, type FlowInstance, type NewDeliveryItem, type Storage } from '../../ports/storage.ts';
+import { FlowVersionConflict, type EnqueueOutcome, type FlowInstance, type NewDeliveryItem, type Storage, type WaitCondition } from '../../ports/storage.ts';
 import { inSpan, markFailed, type Span } from '../../observability/spans.ts';
 import { CrossdockAttribute, FlowOutcome } from '../../observability/trace-attributes.ts';
 import { traceparentOfSpan } from '../../observability/traceparent.ts';
 import { isRetryable, PermanentError, toSerializedFailure, type SerializedFailure } from '../errors.ts';
 import type { FlowDefinition } from './definition.ts';
 import { flowRunSpan } from './flow-span.ts';
-import { FlowRun, FlowSuspended, lastSeenSeq, type WaitResult } from './run.ts';
+import { FlowRun, FlowSuspended, lastSeenSeq, TIMER_EVENT_TYPE, type WaitResult } from './run.ts';
 import { StatelessRun } from './stateless-run.ts';
 
 export interface FlowEngineOptions {
@@ -195,6 +195,19 @@ export class FlowEngine {
   }
 
   /**
+   * Ends a wait just stored with an event already in the log. The run looked into the log before
+   * it suspended, but an event logged between that look and the write of the wait found no
+   * instance waiting (the consumer matched it while the instance was still running): without a
+   * second look the wait would last until its deadline. Called under the instance's lock.
+   */
+  private async completeWaitFromLog(id: string, waiting: WaitCondition): Promise<void> {
+    const instance = await this.options.storage.flows.get(id);
+    if (!instance || instance.status !== 'waiting') return;
+    const [logged] = await this.options.bus.find({ subject: waiting.key, type: waiting.eventType, afterSeq: lastSeenSeq(instance), limit: 1 });
+    if (logged) await this.completeWait(id, { seq: logged.seq, event: logged.event }, waiting.step);
+  }
+
+  /**
    * Runs an instance that is `running`, in a `flow <name>` span that continues the instance's
    * trace (and links the trace of the event that resumed it, if one did).
    * @param options.known the instance, when the caller has it; read from storage otherwise.
@@ -257,6 +270,7 @@ export class FlowEngine {
         await run.finish({ status: 'waiting', waiting: error.waiting });
         if (error.waiting.deadline !== null) this.wakeTimers?.();
         this.events.emit('waiting', { id, flow: instance.flow, key: instance.key, waiting: error.waiting });
+        if (error.waiting.eventType !== TIMER_EVENT_TYPE) await this.completeWaitFromLog(id, error.waiting);
         return FlowOutcome.waiting;
       }
       if (error instanceof FlowVersionConflict) return FlowOutcome.superseded; // another runner moved on
