@@ -41,7 +41,8 @@ export function sandboxSystems(directory: SandboxDirectory, options: SandboxSyst
         apiVersion: directory.salesforce.apiVersion,
         credentials: { flow: 'client-credentials', clientId: directory.salesforce.clientId, clientSecret: directory.salesforce.clientSecret },
         pricebookId: directory.salesforce.standardPricebookId,
-        polling: { everyMs, accounts: true, cases: true },
+        // Orders: the B2B orders sales reps key in Salesforce (the traffic generator's `b2b-order`).
+        polling: { everyMs, accounts: true, cases: true, orders: true, currency: catalogue.currency },
       },
     },
     commerce: {

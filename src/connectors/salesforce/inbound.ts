@@ -14,11 +14,21 @@ interface QueryPage {
 
 export interface SystemModstampPollerOptions {
   client: SalesforceClient;
-  object: 'Account' | 'Case';
+  object: 'Account' | 'Case' | 'Order';
   /** Fields read (Id and SystemModstamp are always added); the mapping reads these. */
   fields: readonly string[];
+  /** A SOQL condition the changes must also meet, e.g. `Status = 'Activated'` (default: every change). */
+  where?: string;
+  /**
+   * Adds what the mapping needs beyond the object's own fields (related records read with
+   * separate queries) to one page of changed records, keeping their order and their Id and
+   * SystemModstamp. A failure fails the poll: the page is read again on the next run.
+   */
+  enrich?: (records: Record<string, unknown>[]) => Promise<Record<string, unknown>[]>;
   mapping: Mapping;
-  eventType: 'retail.customer.updated.v1' | 'retail.case.updated.v1';
+  /** Bound in the mapping next to `$stamp` (e.g. `$currency`). */
+  bindings?: Record<string, unknown>;
+  eventType: 'retail.customer.updated.v1' | 'retail.case.updated.v1' | 'retail.order.placed.v1';
   /** CloudEvents `source`, e.g. `crossdock://connectors/salesforce/<org id>`. */
   source: string;
   /** Unique per installation: names the job and its watermark. */
@@ -42,6 +52,18 @@ export function toRfc3339(value: unknown): unknown {
 }
 
 /**
+ * A record as the mappings read it: Salesforce sends empty fields as null, the canonical model
+ * leaves them out; datetimes in RFC 3339. Related records and child lists are normalised too.
+ */
+export function normaliseRecord(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normaliseRecord);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null).map(([key, field]) => [key, normaliseRecord(field)]));
+  }
+  return toRfc3339(value);
+}
+
+/**
  * Delta polling on SystemModstamp (which also moves on system changes, unlike LastModifiedDate).
  * Changes are read in (SystemModstamp, Id) order strictly after the watermark (see readChanges
  * for records sharing the watermark's stamp), so a change is neither skipped nor re-emitted even
@@ -59,7 +81,8 @@ export function systemModstampPoller(options: SystemModstampPollerOptions): Delt
   const freshQuery = (watermark: string): string => {
     const { stamp, id } = parseWatermark(watermark);
     // `>=`: the records sharing the watermark's stamp are read again and the ones up to its Id dropped.
-    const soql = `SELECT ${fields.join(', ')} FROM ${object} WHERE SystemModstamp ${id === '' ? '>' : '>='} ${stamp} ORDER BY SystemModstamp, Id`;
+    const filter = options.where ? `(${options.where}) AND ` : '';
+    const soql = `SELECT ${fields.join(', ')} FROM ${object} WHERE ${filter}SystemModstamp ${id === '' ? '>' : '>='} ${stamp} ORDER BY SystemModstamp, Id`;
     return `/query?q=${encodeURIComponent(soql)}`;
   };
 
@@ -109,11 +132,10 @@ export function systemModstampPoller(options: SystemModstampPollerOptions): Delt
   }
 
   async function toEvent(record: Record<string, unknown>): Promise<CloudEvent | undefined> {
-    // Salesforce sends empty fields as null; the canonical model leaves them out.
-    const normalised = Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null).map(([key, value]) => [key, toRfc3339(value)]));
+    const normalised = normaliseRecord(record) as Record<string, unknown>;
     const stamp = String(normalised.SystemModstamp);
     try {
-      const data = await options.mapping.apply(normalised, { stamp });
+      const data = await options.mapping.apply(normalised, { ...options.bindings, stamp });
       return createRetailEvent({
         type: options.eventType,
         data: data as RetailEventData<typeof options.eventType>,
@@ -134,8 +156,9 @@ export function systemModstampPoller(options: SystemModstampPollerOptions): Delt
     initialWatermark: () => `${options.since ?? '1970-01-01T00:00:00.000Z'}|`,
     async poll({ watermark }): Promise<PollResult> {
       const page = await readChanges(watermark);
+      const records = options.enrich && page.records.length > 0 ? await options.enrich(page.records) : page.records;
       const events: CloudEvent[] = [];
-      for (const record of page.records) {
+      for (const record of records) {
         const event = await toEvent(record);
         if (event) events.push(event);
       }

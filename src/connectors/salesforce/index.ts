@@ -7,6 +7,7 @@ import { bulkLoad, bulkUpsert, DEFAULT_BULK_THRESHOLD, type BulkUpsertResult } f
 import { SalesforceClient } from './client.ts';
 import { SALESFORCE_SYSTEM } from './failures.ts';
 import { systemModstampPoller } from './inbound.ts';
+import { orderPoller } from './inbound/orders.ts';
 import { dailyApiRequests, salesforceBudget, type SalesforceEdition } from './limits.ts';
 import { loadSalesforceMappings, type SalesforceMappingOverrides } from './mappings.ts';
 import { COLLECTION_OPERATIONS, deliverToSalesforce, SalesforceOperation } from './outbound.ts';
@@ -40,12 +41,30 @@ export interface SalesforceConnectorOptions {
   /** Price book of projected orders (default: the org's standard price book). */
   pricebookId?: string;
   mappings?: SalesforceMappingOverrides;
-  /** Delta pollers: customer changes made by agents (Account) and cases. Omit to poll nothing. */
-  polling?: { everyMs?: number; since?: string; accounts?: boolean; cases?: boolean; accountFields?: string[]; caseFields?: string[] };
+  /** Delta pollers: customer changes made by agents (Account), cases, and B2B orders keyed by sales reps. Omit to poll nothing. */
+  polling?: SalesforcePollingOptions;
   /** Initial loads above this many records go through Bulk API 2.0 (default 10,000). */
   bulkThreshold?: number;
   logger?: Pick<Logger, 'warn' | 'info'>;
   clock?: () => number;
+}
+
+export interface SalesforcePollingOptions {
+  everyMs?: number;
+  /** Where a first run starts (RFC 3339); default every record once. */
+  since?: string;
+  accounts?: boolean;
+  cases?: boolean;
+  /** B2B orders keyed by sales reps: activated Orders the hub did not project (`retail.order.placed.v1`). Needs `currency`. */
+  orders?: boolean;
+  accountFields?: string[];
+  caseFields?: string[];
+  /** Extra Order fields read for an `order.from-salesforce` override (e.g. `CurrencyIsoCode` in a multi-currency org). */
+  orderFields?: string[];
+  /** SOQL condition of the Orders to capture; default `Status = 'Activated' AND Source_System__c = null` (keep the echo filter). */
+  orderWhere?: string;
+  /** The org's currency (ISO 4217), bound as `$currency` in `order.from-salesforce`. */
+  currency?: string;
 }
 
 export interface SalesforceConnector extends Connector {
@@ -60,7 +79,8 @@ export interface SalesforceConnector extends Connector {
 /**
  * The Salesforce connector (CRM role): upserts customers, products, inventory levels,
  * shipments, returns and cases with sObject Collections (200 records per call), projects orders
- * with Composite, reads agents' changes to Accounts and Cases by SystemModstamp, and feeds the
+ * with Composite, reads agents' changes to Accounts and Cases and the B2B orders sales reps key
+ * (activated Orders) by SystemModstamp, and feeds the
  * org's `Sforce-Limit-Info` into the delivery budget. See docs/connectors/salesforce.md.
  *
  * @example
@@ -93,6 +113,18 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       systemModstampPoller({
         client, object: 'Account', fields: [...ACCOUNT_FIELDS, ...(polling.accountFields ?? [])], mapping: mappings['customer.from-salesforce'],
         eventType: 'retail.customer.updated.v1', source, name: `${role}.salesforce.Account`, everyMs: polling.everyMs ?? 60_000,
+        ...(polling.since && { since: polling.since }), ...(options.logger && { logger: options.logger }),
+      }),
+    );
+  }
+  if (polling?.orders) {
+    if (!polling.currency || !/^[A-Z]{3}$/.test(polling.currency)) {
+      throw new Error(`polling.currency: the Order poller needs the org's currency as an ISO 4217 code (e.g. "USD"), got ${JSON.stringify(polling.currency)}`);
+    }
+    pollers.push(
+      orderPoller({
+        client, mapping: mappings['order.from-salesforce'], currency: polling.currency, source, name: `${role}.salesforce.Order`, everyMs: polling.everyMs ?? 60_000,
+        ...(polling.orderFields && { fields: polling.orderFields }), ...(polling.orderWhere && { where: polling.orderWhere }),
         ...(polling.since && { since: polling.since }), ...(options.logger && { logger: options.logger }),
       }),
     );

@@ -14,6 +14,7 @@ export const SALESFORCE_MAPPINGS = [
   'order-line.to-salesforce',
   'customer.from-salesforce',
   'case.from-salesforce',
+  'order.from-salesforce',
 ] as const;
 export type SalesforceMappingName = (typeof SALESFORCE_MAPPINGS)[number];
 export type SalesforceMappingOverrides = Partial<Record<SalesforceMappingName, MappingOverride>>;

@@ -19,6 +19,27 @@ export const ORDERS_PER_COMPOSITE = COMPOSITE_MAX_COLLECTIONS_OR_QUERIES;
 /** Create-only fields of OrderItem: on a replay, the platform refuses to "update" them. */
 const CREATE_ONLY_ITEM_FIELDS = new Set(['OrderId', 'PricebookEntryId', 'Product2Id']);
 
+/**
+ * Fields of an order keyed in Salesforce that stay its author's when the hub projects it back:
+ * the rep activated it (projecting "Draft" would deactivate it), dated it, typed it and gave it
+ * the customer's PO number.
+ */
+const AUTHOR_OWNED_ORDER_FIELDS = ['Status', 'EffectiveDate', 'Type', 'PoNumber'] as const;
+
+/** Every Order id starts with the Order object's key prefix. */
+const ORDER_KEY_PREFIX = '801';
+
+/**
+ * The Salesforce Order an order was read from when it was keyed in Salesforce (the Order
+ * poller's orders: source `salesforce`, an Order id). The projection updates that record in
+ * place instead of upserting a second one by order number, and leaves its order products alone
+ * (they are the rep's, and an activated order refuses changes to them).
+ */
+export function salesforceOrderIdOf(order: Order): string | undefined {
+  const id = order.externalIds[SALESFORCE_SYSTEM];
+  return order.sourceSystem === SALESFORCE_SYSTEM && id !== undefined && id.startsWith(ORDER_KEY_PREFIX) ? id : undefined;
+}
+
 export interface OrderProjectionDeps {
   client: SalesforceClient;
   orderMapping: Mapping;
@@ -37,7 +58,8 @@ const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, 
  * Projects orders into Salesforce as Order + OrderItems with Composite (`@{ref.id}` chaining):
  * one API call per 5 orders, idempotent because the Order is upserted by `External_Id__c`
  * (the order number) and each item by its own (`<order number>#<line>`). Price book entries
- * are looked up by product code once per SKU and remembered.
+ * are looked up by product code once per SKU and remembered. An order keyed in Salesforce is
+ * one PATCH of its own record (see salesforceOrderIdOf).
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
  */
 export class OrderProjection {
@@ -60,12 +82,21 @@ export class OrderProjection {
     const { client } = this.deps;
     const report = (signal: QuotaSignal) => context.reportQuota(signal);
     const orders = batch.map((item) => item.payload as Order);
-    await this.resolvePriceEntries(orders, report);
+    await this.resolvePriceEntries(orders.filter((order) => !salesforceOrderIdOf(order)), report);
     const outcomes: (ItemOutcome | undefined)[] = new Array(batch.length).fill(undefined);
     const subrequests: { method: string; url: string; referenceId: string; body?: unknown }[] = [];
     const base = client.basePath;
+    let projected = 0;
     for (const [index, order] of orders.entries()) {
       try {
+        const ownId = salesforceOrderIdOf(order);
+        if (ownId) {
+          const fields = await this.deps.orderMapping.apply(order);
+          for (const field of AUTHOR_OWNED_ORDER_FIELDS) delete fields[field];
+          subrequests.push({ method: 'PATCH', url: `${base}/sobjects/Order/${ownId}`, referenceId: `order${index}`, body: { ...fields, [EXTERNAL_ID_FIELD]: order.orderNumber } });
+          projected++;
+          continue;
+        }
         if (!order.customer.customerId) {
           throw new PermanentError(`order ${order.orderNumber} has no customer id: a Salesforce Order needs an Account`, { code: 'MISSING_CUSTOMER', field: 'customer.customerId', system: SALESFORCE_SYSTEM });
         }
@@ -84,12 +115,13 @@ export class OrderProjection {
           { method: 'PATCH', url: `${base}/sobjects/Order/${EXTERNAL_ID_FIELD}/${encodeURIComponent(order.orderNumber)}`, referenceId: `order${index}`, body: { ...fields, AccountId: `@{account${index}.Id}`, Pricebook2Id: this.pricebook } },
           { method: 'PATCH', url: `${base}/composite/sobjects/OrderItem/${EXTERNAL_ID_FIELD}`, referenceId: `items${index}`, body: { allOrNone: false, records } },
         );
+        projected++;
       } catch (error) {
         outcomes[index] = { ok: false, error };
       }
     }
     if (subrequests.length > 0) {
-      const answer = await client.request<CompositeAnswer>({ method: 'POST', path: '/composite', body: { allOrNone: false, compositeRequest: subrequests }, what: `project ${subrequests.length / 3} orders` }, report);
+      const answer = await client.request<CompositeAnswer>({ method: 'POST', path: '/composite', body: { allOrNone: false, compositeRequest: subrequests }, what: `project ${projected} orders` }, report);
       const byReference = new Map(answer.compositeResponse.map((response) => [response.referenceId, response]));
       orders.forEach((order, index) => {
         if (outcomes[index]) return;
@@ -101,6 +133,12 @@ export class OrderProjection {
 
   private outcomeOf(order: Order, index: number, answers: Map<string, CompositeAnswer['compositeResponse'][number]>): ItemOutcome {
     const record = { object: 'Order', key: order.orderNumber };
+    const ownId = salesforceOrderIdOf(order);
+    if (ownId) {
+      const answer = answers.get(`order${index}`);
+      if (answer && answer.httpStatusCode < 300) return { ok: true, externalId: ownId };
+      return { ok: false, error: recordFailure(Array.isArray(answer?.body) ? (answer.body[0] as SalesforceRecordError) : undefined, record) };
+    }
     for (const step of ['account', 'order']) {
       const answer = answers.get(`${step}${index}`);
       if (!answer || answer.httpStatusCode >= 300) {
@@ -123,6 +161,7 @@ export class OrderProjection {
 
   private async resolvePriceEntries(orders: readonly Order[], report: (signal: QuotaSignal) => void): Promise<void> {
     const { client } = this.deps;
+    if (orders.length === 0) return;
     if (!this.pricebook) {
       const standard = await client.request<{ records: { Id: string }[] }>({ method: 'GET', path: `/query?q=${encodeURIComponent('SELECT Id FROM Pricebook2 WHERE IsStandard = true')}`, what: 'find the standard price book' }, report);
       this.pricebook = standard.records[0]?.Id;

@@ -149,6 +149,9 @@ export const order: ObjectDef = {
     picklist('Type', ['Web', 'Store', 'B2B', 'Marketplace']),
     field('PoNumber', 'string', { length: 80 }),
     field('Description', 'textarea'),
+    // Custom: the system an order projected by Crossdock came from (shopify, pos, salesforce...);
+    // empty on orders keyed in Salesforce that the hub has not seen, which its Order poller reads.
+    field('Source_System__c', 'string', { length: 40 }),
     ...address('Billing'),
     ...address('Shipping'),
     readOnly('TotalAmount', 'currency', { label: 'Order Amount' }),
