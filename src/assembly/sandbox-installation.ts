@@ -84,7 +84,7 @@ export interface SandboxInstallation {
    * Waits until nothing moves: sandbox webhooks delivered, pollers find nothing new, the flows
    * have read the whole log and no delivery is queued or in flight. Throws on timeout.
    */
-  quiet(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
+  quiet(options?: QuietOptions): Promise<void>;
   /** Stops the hub (work in progress finishes) and closes the database; sandboxes keep running. */
   stopHub(): Promise<void>;
   /**
@@ -171,7 +171,7 @@ export async function startSandboxInstallation(options: SandboxInstallationOptio
         await current!.adapters.bus.publish(events);
       },
       pollNow,
-      quiet: (quietOptions = {}) => waitUntilQuiet({ sandboxes, adapters: current!.adapters, pollNow }, quietOptions.timeoutMs ?? 30_000, quietOptions.signal),
+      quiet: (quietOptions = {}) => waitUntilQuiet({ sandboxes, adapters: current!.adapters, pollNow }, quietOptions.timeoutMs ?? 30_000, quietOptions.signal, quietOptions.erpSettleMs),
       stopHub,
       restartHub: async () => {
         await stopHub();
@@ -192,6 +192,18 @@ export async function startSandboxInstallation(options: SandboxInstallationOptio
   }
 }
 
+export interface QuietOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * Also wait until the newest change in the NetSuite sandbox is this old: its delta pollers read
+   * a change only once it has settled (5 s, stamps in whole seconds, plus a poll interval), so a
+   * hub quiet before then has simply not been told yet. The demo's report sets it; tests that
+   * wait for a poller's result with `pollNow` leave it out.
+   */
+  erpSettleMs?: number;
+}
+
 /** Longest wait per round for the sandboxes' webhook deliveries. */
 const WEBHOOK_DRAIN_MS = 1_000;
 
@@ -199,6 +211,7 @@ async function waitUntilQuiet(
   world: { sandboxes: RunningSandboxes; adapters: EmbeddedAdapters; pollNow(): Promise<void> },
   timeoutMs: number,
   signal?: AbortSignal,
+  erpSettleMs = 0,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const { bus, storage } = world.adapters;
@@ -221,7 +234,16 @@ async function waitUntilQuiet(
     // Quiet twice in a row with nothing new: a delivery that finished may have made a
     // sandbox emit a webhook or a poller find a change, which the next round catches.
     if (head === position && busy === 0 && head === lastHead && delivered === lastDelivered) {
-      if (++calmRounds >= 2) return;
+      if (++calmRounds >= 2) {
+        const settledAt = world.sandboxes.netsuite.records.store.lastChangedAt() + erpSettleMs;
+        if (Date.now() >= settledAt) return;
+        // An ERP change the pollers cannot read yet: wait it out, then look again.
+        calmRounds = 0;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, Math.min(settledAt, deadline) - Date.now()));
+          signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
     } else {
       calmRounds = 0;
     }

@@ -63,6 +63,12 @@ export interface NewDeliveryItem {
    * not newer than one already enqueued for the key is dropped as stale.
    */
   version?: number;
+  /**
+   * For state items: deliver `version` again even if it was enqueued before, because the
+   * target's copy drifted from it (a storefront took units off its own stock for an order the
+   * hub then held). Still dropped as stale when a newer version was enqueued for the key.
+   */
+  reassert?: boolean;
   context?: BusinessContext;
   correlationId?: string;
   traceparent?: string;
@@ -70,7 +76,7 @@ export interface NewDeliveryItem {
   availableAt?: number;
 }
 
-export interface DeliveryItem extends Required<Omit<NewDeliveryItem, 'context' | 'correlationId' | 'traceparent' | 'version' | 'availableAt'>> {
+export interface DeliveryItem extends Required<Omit<NewDeliveryItem, 'context' | 'correlationId' | 'traceparent' | 'version' | 'availableAt' | 'reassert'>> {
   id: number;
   version: number | null;
   context: BusinessContext;
@@ -92,7 +98,7 @@ export type EnqueueOutcome =
   | { outcome: 'coalesced'; id: number }
   /** Same idempotency key already enqueued for this target. */
   | { outcome: 'duplicate'; id: number }
-  /** A state update older than (or as old as) one already enqueued for the key. */
+  /** A state update older than (or as old as, unless reasserted) one already enqueued for the key. */
   | { outcome: 'stale' };
 
 export interface ClaimOptions {

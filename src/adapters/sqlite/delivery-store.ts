@@ -180,7 +180,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
     if (item.kind === 'state') {
       if (version !== null) {
         const newest = this.newestVersion.get(item.target, item.key) as { version: number } | undefined;
-        if (newest && version <= newest.version) return { outcome: 'stale' };
+        // A reasserted version may equal the newest (the same level sent again), never be older.
+        if (newest && (item.reassert ? version < newest.version : version <= newest.version)) return { outcome: 'stale' };
         this.saveVersion.run(item.target, item.key, version);
       }
       // Newest wins, but only over the last unfinished item of the key, and only when that item

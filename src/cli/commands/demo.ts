@@ -36,6 +36,12 @@ const DEMO_FLOW_SETTINGS = {
 
 /** After the traffic stops, how long the demo waits for the hub to go quiet before reporting. */
 const QUIET_LIMIT_MS = 60_000;
+/**
+ * NetSuite's pollers read a change once it is 5 s old (whole-second stamps), on a 1 s schedule:
+ * the report waits until the ERP's last change (a booking's stock commitment, a receipt) could
+ * have been read, or the inventory invariant would compare channels the hub was not told about yet.
+ */
+const ERP_SETTLE_MS = 7_000;
 
 /**
  * `crossdock demo`: a whole retail installation on one laptop. The five sandboxes (Salesforce,
@@ -98,7 +104,7 @@ async function runDemo(context: CommandContext, options: DemoOptions): Promise<n
     let quiet = false;
     if (!stop.aborted) {
       try {
-        await installation.quiet({ timeoutMs: QUIET_LIMIT_MS, signal: stop });
+        await installation.quiet({ timeoutMs: QUIET_LIMIT_MS, signal: stop, erpSettleMs: ERP_SETTLE_MS });
         quiet = true;
       } catch (error) {
         logger.warn({ err: error }, 'the hub did not go quiet before the report');

@@ -119,9 +119,48 @@ describe('NetSuite connector: SuiteQL delta polling', () => {
 
     const stock = poller('netsuite.inventorybalance');
     const levels = await drain(stock, stock.initialWatermark());
+    // Booking committed the order's 2 shirts at WH-EAST (stamped then); the store's row is the seed's.
     const shirt = levels.events.find((event) => event.subject === 'TSHIRT-BLK-M@WH-EAST');
-    expect(shirt).toMatchObject({ type: 'retail.inventory.level-changed.v1', data: { onHand: 250, available: 250, sourceSequence: T0 / 1000 } });
+    expect(shirt).toMatchObject({ type: 'retail.inventory.level-changed.v1', data: { onHand: 250, available: 248, reserved: 2, sourceSequence: T0 / 1000 + 1 } });
+    expect(levels.events.find((event) => event.subject === 'TSHIRT-BLK-M@STORE-001')).toMatchObject({ data: { onHand: 20, available: 20, sourceSequence: T0 / 1000 } });
     expect(levels.events).toHaveLength(10);
+  });
+
+  it('reports the stock a booked order commits, its fulfilment and its closing as new levels of that location only', async () => {
+    const { clock, poller } = await start(['inventory']);
+    const records = fixture!.netsuite.records;
+    const stock = poller('netsuite.inventorybalance');
+    clock.set(T0 + 5_000);
+    const { watermark: caughtUp } = await drain(stock, stock.initialWatermark());
+    const levels = (events: CloudEvent[]) => Object.fromEntries(events.map((event) => [event.subject, event.data as { onHand: number; available: number; reserved: number }]));
+
+    clock.set(T0 + 10_000);
+    const order = sandboxOrder();
+    const [outcome] = await fixture!.connector.deliver([bookOrderItem(order)], recordingContext());
+    expect(outcome).toMatchObject({ ok: true });
+    clock.set(T0 + 20_000);
+    const booked = await drain(stock, caughtUp);
+    // Available drops at booking, long before anything ships; the untouched store rows stay quiet.
+    expect(levels(booked.events)).toEqual({
+      'TSHIRT-BLK-M@WH-EAST': expect.objectContaining({ onHand: 250, available: 248, reserved: 2 }),
+      'CAP-NAVY@WH-EAST': expect.objectContaining({ onHand: 300, available: 299, reserved: 1 }),
+    });
+    expect(booked.events.every((event) => event.id.endsWith(':2026-11-23T08:00:10'))).toBe(true);
+
+    clock.set(T0 + 30_000);
+    const salesOrder = records.store.getByExternalId('salesOrder', order.orderNumber)!;
+    records.create('itemFulfillment', { createdFrom: { id: salesOrder.id }, item: { items: [{ orderLine: 1, quantity: 2 }] } });
+    clock.set(T0 + 40_000);
+    const shipped = await drain(stock, booked.watermark);
+    // Shipping takes the committed units off on hand: available does not move again.
+    expect(levels(shipped.events)).toEqual({ 'TSHIRT-BLK-M@WH-EAST': expect.objectContaining({ onHand: 248, available: 248, reserved: 0 }) });
+
+    clock.set(T0 + 50_000);
+    records.update(records.store.get('salesOrder', salesOrder.id)!, { orderStatus: 'H' });
+    clock.set(T0 + 60_000);
+    const closed = await drain(stock, shipped.watermark);
+    // Closing the order gives back the cap it still held.
+    expect(levels(closed.events)).toEqual({ 'CAP-NAVY@WH-EAST': expect.objectContaining({ onHand: 300, available: 300, reserved: 0 }) });
   });
 
   it('resumes on a two-column key (item, location) when a page ends inside one second', async () => {

@@ -20,6 +20,8 @@ export class InventoryCounters {
   ignoredNonOwner = 0;
   /** Owner's levels older than one already known for the key (late or duplicate). */
   stale = 0;
+  /** Owner's levels sent to the channels again after an order was held, rejected, cancelled or refunded. */
+  republished = 0;
 }
 
 /**

@@ -3,14 +3,18 @@ import { InventoryCounters, inventorySyncFlow, operationsByChannel } from './flo
 import { FreshnessTracker } from './freshness.ts';
 import { delayedInventoryPanel, inventoryFreshnessPanel } from './health.ts';
 import { PublishWindow } from './publish-window.ts';
+import { inventoryRepublishFlow } from './republish.ts';
 
 export { INVENTORY_LEVEL_CHANGED, INVENTORY_SYNC_FLOW } from './flow.ts';
+export { INVENTORY_REPUBLISH_FLOW } from './republish.ts';
 
 /**
  * Inventory sync (flow 1 of docs/flows.md): the owner's stock levels (the ERP's, or the WMS's
  * where it owns a location) become the `inventory-level` read model, and every channel
  * (storefront, Salesforce) receives the newest available quantity per sku@location minus its
- * safety stock, coalesced and batched. See docs/flows/inventory-sync.md.
+ * safety stock, coalesced and batched; after an order is held, rejected, cancelled or refunded the
+ * owner's level is sent again, so a storefront's own stock moves do not linger.
+ * See docs/flows/inventory-sync.md.
  *
  * @example
  * const world = await startRetailWorld({ modules: (deps) => [createInventorySync(deps)] });
@@ -22,7 +26,7 @@ export function createInventorySync(deps: RetailFlowDependencies): RetailFlowMod
   const operations = operationsByChannel(deps).map(([, operation]) => operation);
   return {
     name: 'inventory-sync',
-    flows: [inventorySyncFlow(deps, { counters, window, freshness })],
+    flows: [inventorySyncFlow(deps, { counters, window, freshness }), inventoryRepublishFlow(deps, { counters, window })],
     healthPanels: [
       delayedInventoryPanel({ delayedAfterSeconds: deps.settings.inventory.delayedAfterSeconds, operations }),
       inventoryFreshnessPanel({ warningAfterMinutes: deps.settings.inventory.freshnessWarningMinutes, freshness }),
@@ -33,6 +37,7 @@ export function createInventorySync(deps: RetailFlowDependencies): RetailFlowMod
         'inventory.levels_published': counters.published,
         'inventory.ignored_non_owner': counters.ignoredNonOwner,
         'inventory.levels_stale': counters.stale,
+        'inventory.levels_republished': counters.republished,
       };
     },
   };

@@ -61,6 +61,23 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         ]);
       });
 
+      it('sends a reasserted state update again at the same version, but never one older than the newest', async () => {
+        const { delivery } = pair.storage;
+        await delivery.enqueue([stateUpdate('A', 5, 10)]);
+        const [first] = await delivery.claim('commerce', claimNow(now));
+        await delivery.markDelivered([{ id: first!.id }], now);
+        // The same version again: stale unless reasserted (the target's copy drifted from it).
+        const [again] = await delivery.enqueue([{ ...stateUpdate('A', 5, 10), idempotencyKey: 'A#5-again' }]);
+        expect(again!.outcome).toBe('stale');
+        const [reasserted] = await delivery.enqueue([{ ...stateUpdate('A', 5, 10), idempotencyKey: 'reassert-A-5', reassert: true }]);
+        expect(reasserted!.outcome).toBe('enqueued');
+        expect((await delivery.claim('commerce', claimNow(now))).map((item) => [item.key, item.payload, item.version])).toEqual([['A', { available: 10 }, 5]]);
+        // A newer level was enqueued meanwhile: reasserting the older one is stale.
+        await delivery.enqueue([stateUpdate('B', 7, 3)]);
+        const [older] = await delivery.enqueue([{ ...stateUpdate('B', 6, 9), idempotencyKey: 'reassert-B-6', reassert: true }]);
+        expect(older!.outcome).toBe('stale');
+      });
+
       it('never coalesces commands and dedupes them by idempotency key', async () => {
         const { delivery } = pair.storage;
         const outcomes = await delivery.enqueue([command('SO-1', 'book:SO-1'), command('SO-1', 'book:SO-1'), command('SO-1', 'cancel:SO-1')]);

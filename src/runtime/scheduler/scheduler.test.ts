@@ -88,6 +88,37 @@ describe('Scheduler', () => {
     expect(runs).toBeGreaterThanOrEqual(3);
   });
 
+  it('stops without starting the jobs still due behind the one running, and aborts the running one', async () => {
+    adapters = await openSqlite({ path: ':memory:' });
+    const started: string[] = [];
+    let aborted = false;
+    let release: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    const scheduler = new Scheduler({
+      store: adapters.storage.schedules,
+      maxSleepMs: 5,
+      jobs: [
+        {
+          name: 'poll:stock',
+          everyMs: 10,
+          run: async ({ signal }) => {
+            started.push('poll:stock');
+            signal.addEventListener('abort', () => (aborted = true));
+            await running;
+          },
+        },
+        { name: 'poll:orders', everyMs: 10, run: async () => void started.push('poll:orders') },
+      ],
+    });
+    scheduler.start();
+    await eventually(() => started.includes('poll:stock'), 'the first job running');
+    const stopped = scheduler.stop();
+    release();
+    await stopped;
+    expect(aborted).toBe(true);
+    expect(started.filter((name) => name === 'poll:orders').length).toBe(started.filter((name) => name === 'poll:stock').length - 1);
+  });
+
   it('computes cron schedules in UTC and rejects a bad expression naming the job', async () => {
     adapters = await openSqlite({ path: ':memory:' });
     const clock = () => Date.parse('2026-11-27T01:59:00Z');

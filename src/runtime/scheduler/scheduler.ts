@@ -73,6 +73,9 @@ export class Scheduler {
     while (this.running) {
       let earliest = Infinity;
       for (const job of jobs) {
+        // Stopping: start nothing more. (A job that would run now with an aborted signal may
+        // still send a request its client does not cancel, and stop() would wait for it.)
+        if (!this.running) break;
         const now = this.clock();
         const dueAt = (await store.nextDue(job.name)) ?? this.firstDueOf(job.name, now) ?? Infinity;
         if (dueAt <= now && (await store.tryAcquire({ name: job.name, dueAt, owner: this.owner, now }))) {

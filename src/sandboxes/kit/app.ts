@@ -31,7 +31,11 @@ const DEFAULT_RETRY_AFTER_SECONDS = '1';
  * app.get('/v1/stock', async () => store.stock());
  */
 export function createSandboxApp(options: SandboxOptions): { app: FastifyInstance; faults: FaultController } {
-  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+  // An emulator that closes drops every connection at once: with Fastify's default only idle ones
+  // are closed, and a request still being served at close (say, a poll the hub aborted while the
+  // sandbox was answering it) keeps its keep-alive socket open for keepAliveTimeout (72 s), so
+  // close() took that long and tests tearing down a world timed out in their hooks.
+  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
   const faults = createFaultController(options.faults ?? {});
   const random = seededRandom(options.seed ?? Date.now());
   const clock = options.clock ?? Date.now;

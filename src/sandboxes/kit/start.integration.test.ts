@@ -34,4 +34,23 @@ describe('startSandbox', () => {
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('1');
   });
+
+  it('closes at once with a request still being served (its client gets a broken connection, not a 72 s keep-alive wait)', async () => {
+    const { app, faults } = createSandboxApp({ name: 'test', seed: 1, renderError: (status) => ({ body: { status } }), snapshot: () => ({}), reset: () => undefined });
+    let serving: () => void = () => undefined;
+    const entered = new Promise<void>((resolve) => (serving = resolve));
+    // A handler that never answers: close() must not wait for it.
+    app.get('/slow', async () => {
+      serving();
+      return new Promise(() => undefined);
+    });
+    const sandbox = await startSandbox(app, faults, { name: 'test' });
+    const call = fetch(`${sandbox.url}/slow`).then(
+      () => 'answered',
+      () => 'connection closed',
+    );
+    await entered;
+    await sandbox.close();
+    expect(await call).toBe('connection closed');
+  });
 });

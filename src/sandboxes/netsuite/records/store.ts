@@ -25,6 +25,7 @@ export class RecordStore {
   private externalIds = new Map<string, string>();
   private sequences = new Map<RecordFamily, number>();
   private tranSequences = new Map<RecordType, number>();
+  private lastChange = 0;
 
   constructor(clock: () => number = Date.now) {
     this.clock = clock;
@@ -36,6 +37,18 @@ export class RecordStore {
 
   nowMs(): number {
     return this.clock();
+  }
+
+  /**
+   * When any record last changed (ms since epoch, 0 before the first). Delta readers see a
+   * change only once it is older than their settle window; this tells how long to wait for that.
+   */
+  lastChangedAt(): number {
+    return this.lastChange;
+  }
+
+  private changed(): void {
+    this.lastChange = Math.max(this.lastChange, this.clock());
   }
 
   get(type: RecordType, id: string): NsRecord | undefined {
@@ -71,6 +84,7 @@ export class RecordStore {
     if (externalId !== undefined) record.externalId = externalId;
     this.records.set(familyKey(family, record.id), record);
     if (externalId !== undefined) this.externalIds.set(`${type}:${externalId}`, record.id);
+    this.changed();
     return record;
   }
 
@@ -84,6 +98,7 @@ export class RecordStore {
 
   touch(record: NsRecord): void {
     record.lastModifiedDate = this.now();
+    this.changed();
   }
 
   setExternalId(record: NsRecord, externalId: string): void {
@@ -95,6 +110,7 @@ export class RecordStore {
   remove(record: NsRecord): void {
     this.records.delete(familyKey(RECORD_TYPES[record.type].family, record.id));
     if (record.externalId !== undefined) this.externalIds.delete(`${record.type}:${record.externalId}`);
+    this.changed();
   }
 
   snapshot(): Record<string, NsRecord[]> {
@@ -108,6 +124,7 @@ export class RecordStore {
     this.externalIds = new Map();
     this.sequences = new Map();
     this.tranSequences = new Map();
+    this.changed();
   }
 }
 

@@ -129,7 +129,8 @@ export const TABLES: Record<string, Table> = {
             location: refId(line.location) ?? null,
             quantityonhand: num(line.quantityOnHand),
             quantityavailable: num(line.quantityAvailable ?? line.quantityOnHand),
-            lastmodifieddate: new Date(record.lastModifiedDate),
+            // The location's own stamp: a commitment or an adjustment at one location moves one row.
+            lastmodifieddate: new Date(typeof line.lastModifiedDate === 'string' ? line.lastModifiedDate : record.lastModifiedDate),
           };
           return { values, display: displayRefs(store, values) };
         }),

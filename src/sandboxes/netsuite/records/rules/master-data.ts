@@ -2,7 +2,7 @@ import { invalidFieldValue, missingRequiredField, userError } from '../../errors
 import { numberField, refId, selectValue, setSublist, sublistLines, textField } from '../fields.ts';
 import type { Fields } from '../store.ts';
 import { requireReference } from './references.ts';
-import { adjustStock, quantityOnHand } from './stock.ts';
+import { adjustStock, quantityOnHand, stockLine } from './stock.ts';
 import type { RecordRules } from './types.ts';
 
 export const locationRules: RecordRules = {
@@ -38,17 +38,24 @@ export const customerRules: RecordRules = {
 /**
  * Inventory items. On-hand quantities per location may be given on create to seed stock (in a real
  * account they come from inventory adjustments and receipts); later changes go through transactions.
+ * Committed and back-ordered quantities are the sales orders' doing (read-only here): an edit of
+ * the item keeps them, and available stays on hand − committed.
  */
 export const inventoryItemRules: RecordRules = {
-  prepare(draft, { store }) {
+  prepare(draft, { store, previous }) {
     if (!textField(draft.itemId)) throw missingRequiredField({ label: 'Item Name/Number', path: 'itemId' });
     const prepared: Fields = { isInactive: false, ...draft };
     if (draft.basePrice !== undefined) prepared.basePrice = numberField(draft.basePrice, { path: 'basePrice', label: 'Base Price' });
+    const before = previous ? sublistLines(previous.fields, 'locations') : [];
     const seeded = sublistLines(draft, 'locations').map((line, index) => {
       const path = `locations.items[${index}]`;
-      requireReference({ store, fields: line, field: 'location', type: 'location', path: `${path}.location`, label: 'Location' });
+      const location = requireReference({ store, fields: line, field: 'location', type: 'location', path: `${path}.location`, label: 'Location' });
       const onHand = numberField(line.quantityOnHand, { path: `${path}.quantityOnHand`, label: 'On Hand', fallback: 0 });
-      return { ...line, quantityOnHand: onHand, quantityAvailable: onHand };
+      const old = before.find((candidate) => refId(candidate.location) === location.id);
+      const committed = Number(old?.quantityCommitted ?? 0);
+      const unchanged = old !== undefined && Number(old.quantityOnHand ?? 0) === onHand && typeof old.lastModifiedDate === 'string';
+      const stamp = unchanged ? (old.lastModifiedDate as string) : store.now();
+      return { ...line, ...stockLine({ locationId: location.id, onHand, committed, backOrdered: Number(old?.quantityBackOrdered ?? 0), stamp }) };
     });
     setSublist(prepared, 'locations', seeded);
     return prepared;

@@ -3,6 +3,7 @@ import { money, ref, refId, selectValue, setSublist, status, sublistLines } from
 import type { Fields, NsRecord, RecordStore } from '../store.ts';
 import { bumpSourceLine, linesAgainstSource, prepareOrderLines, totalOf } from './lines.ts';
 import { optionalReference, requireReference, requireSource, tranIdOf } from './references.ts';
+import { commitLine, commitSalesOrder, releaseLine, releaseSalesOrder } from './commitments.ts';
 import { adjustStock, requireStock } from './stock.ts';
 import type { RecordRules } from './types.ts';
 
@@ -45,6 +46,13 @@ export const salesOrderRules: RecordRules = {
     refreshSalesOrderStatus(prepared);
     return prepared;
   },
+  // Booking commits stock at once; an edit, a close or a cancellation releases it first.
+  apply(record, store) {
+    commitSalesOrder(record, store);
+  },
+  reverse(record, store) {
+    releaseSalesOrder(record, store);
+  },
 };
 
 function requireOpenOrder(order: NsRecord, action: string): void {
@@ -63,8 +71,8 @@ function shippingLocation(args: { store: RecordStore; given: Fields; sourceLine:
 }
 
 /**
- * Item fulfilment against a sales order: cannot ship more than remains to fulfil on each line, and
- * takes the shipped quantity off on-hand stock at the shipping location.
+ * Item fulfilment against a sales order: cannot ship more than remains to fulfil on each line, takes
+ * the shipped quantity off on-hand stock at the shipping location, and off the order's commitment.
  */
 export const itemFulfillmentRules: RecordRules = {
   prepare(draft, { store }) {
@@ -105,15 +113,27 @@ export const itemFulfillmentRules: RecordRules = {
   },
 };
 
+/**
+ * Shipping (or un-shipping, when a fulfilment is deleted or edited) moves on hand and the order's
+ * fulfilled quantities; each shipped order line's commitment is then taken again for what is left
+ * to ship on it, so shipped units leave `quantityCommitted` with on hand and available does not
+ * move. Order lines the fulfilment does not ship are left alone (their stock rows keep their stamp).
+ */
 function shipEffects(record: NsRecord, store: RecordStore, sign: 1 | -1): void {
   const orderId = refId(record.fields.createdFrom) ?? '';
-  for (const line of sublistLines(record.fields, 'item')) {
+  const order = store.get('salesOrder', orderId);
+  const orderLines = order ? sublistLines(order.fields, 'item') : [];
+  const shipped = sublistLines(record.fields, 'item');
+  const affected = orderLines.filter((orderLine) => shipped.some((line) => Number(line.orderLine) === Number(orderLine.line)));
+  for (const orderLine of affected) releaseLine(order!, orderLine, store);
+  for (const line of shipped) {
     const quantity = Number(line.quantity) * sign;
     adjustStock(store, { itemId: refId(line.item) ?? '', locationId: refId(line.location) ?? '', delta: -quantity });
     bumpSourceLine(store, { sourceId: orderId, orderLine: line.orderLine, field: 'quantityFulfilled', delta: quantity });
   }
-  const order = store.get('salesOrder', orderId);
-  if (order) refreshSalesOrderStatus(order.fields);
+  if (!order) return;
+  for (const orderLine of affected) commitLine(order, orderLine, store);
+  refreshSalesOrderStatus(order.fields);
 }
 
 /**
