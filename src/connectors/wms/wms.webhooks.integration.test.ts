@@ -49,7 +49,11 @@ describe('WMS webhooks from the sandbox emitter', () => {
     // picked and packed precede any parcel: they concern the consignment being prepared (the fulfilment order).
     const events = results.flatMap((result) => result.events ?? []);
     expect(events).toHaveLength(3);
-    const [picked, packed, shipped] = events as [CloudEvent, CloudEvent, CloudEvent];
+    // Webhooks are not ordered (the emitter sends them concurrently, as real systems do): tell
+    // the events apart by the milestone they end with.
+    const endingWith = (milestone: string) =>
+      events.find((event) => (event.data as { milestones: { milestone: string }[] }).milestones.at(-1)?.milestone === milestone) as CloudEvent;
+    const [picked, packed, shipped] = [endingWith('picked'), endingWith('packed'), endingWith('handed-to-carrier')];
     for (const event of events) expect(validateRetailEvent(event).ok).toBe(true);
     expect([picked.subject, packed.subject]).toEqual([id, id]);
     expect(packed.data).toMatchObject({ orderNumber: order.orderNumber, milestones: [{ milestone: 'picked' }, { milestone: 'packed' }] });
