@@ -33,14 +33,15 @@ export async function hubActivity(hubUrl: string): Promise<HubActivity> {
   };
 }
 
-/** Longest wait per round for the sandboxes' webhook deliveries (a scheduled retry is not "moving"). */
+/** Longest wait per round for the sandboxes' webhook deliveries. */
 const WEBHOOK_DRAIN_MS = 1_000;
 
 /**
  * Waits until a hub running in another process has nothing left to do, judged from outside as
- * an operator would: the sandboxes' webhooks are delivered, and for `calmForMs` (longer than a
- * poller interval, so the pollers looked at least once more) the hub's metrics show no lag, no
- * queued delivery, and no flow run or delivery outcome. Throws on timeout with the last reading.
+ * an operator would: for `calmForMs` (longer than a poller interval, so the pollers looked at
+ * least once more) every sandbox webhook is delivered (retries included) and the hub's metrics
+ * show no lag, no queued delivery, and no flow run or delivery outcome. Throws on timeout with
+ * the last reading.
  */
 export async function waitForQuietHub(options: { hubUrl: string; sandboxes: RunningSandboxes; calmForMs: number; timeoutMs: number }): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
@@ -48,17 +49,18 @@ export async function waitForQuietHub(options: { hubUrl: string; sandboxes: Runn
   let previous: HubActivity | undefined;
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all([options.sandboxes.shopify.webhooks.emitter.drain(), options.sandboxes.wms.webhooks.drain()]),
-      new Promise((resolve) => (timer = setTimeout(resolve, WEBHOOK_DRAIN_MS))),
+    // A webhook retry scheduled for later (the hub was down when it was sent) is work to come.
+    const drained = await Promise.race([
+      Promise.all([options.sandboxes.shopify.webhooks.emitter.drain(), options.sandboxes.wms.webhooks.drain()]).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), WEBHOOK_DRAIN_MS))),
     ]);
     clearTimeout(timer);
     const now = await hubActivity(options.hubUrl);
-    const calm = now.lag === 0 && now.queued === 0 && now.progress === previous?.progress;
+    const calm = drained && now.lag === 0 && now.queued === 0 && now.progress === previous?.progress;
     calmSince = calm ? (calmSince ?? Date.now()) : undefined;
     if (calmSince !== undefined && Date.now() - calmSince >= options.calmForMs) return;
     if (Date.now() > deadline) {
-      throw new Error(`the hub did not go quiet within ${options.timeoutMs} ms: lag ${now.lag}, ${now.queued} deliveries queued or in flight`);
+      throw new Error(`the hub did not go quiet within ${options.timeoutMs} ms: lag ${now.lag}, ${now.queued} deliveries queued or in flight, webhooks ${drained ? 'delivered' : 'still pending'}`);
     }
     previous = now;
     await new Promise((resolve) => setTimeout(resolve, 100));
