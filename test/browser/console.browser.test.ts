@@ -158,9 +158,11 @@ describe.skipIf(!hasChromium)('console in headless Chromium', { timeout: 60_000 
     // A fresh Exceptions page, narrowed to the order.
     await page.getByRole('link', { name: 'Health', exact: true }).click();
     await page.getByRole('link', { name: 'Exceptions', exact: true }).click();
+    const rows = page.locator('table.exceptions tbody tr[data-id]');
+    // Filter only once the first page has rendered: its render would reset a filter typed earlier.
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
     await page.getByLabel('Business key').fill('SO-1005');
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
-    const rows = page.locator('table.exceptions tbody tr[data-id]');
     await expect.poll(() => rows.count()).toBe(1);
     await rows.getByRole('link', { name: 'SO-1005' }).click();
     const detail = page.locator('.detail');
