@@ -24,7 +24,7 @@ export interface RetailHubOptions {
   delivery?: HubOptions['delivery'];
   flowOptions?: HubOptions['flowOptions'];
   /** The operations console, or false to serve the API only. */
-  console?: { users: readonly ConsoleUser[]; cookieSecret: string } | false;
+  console?: { users: readonly ConsoleUser[]; cookieSecret: string; secureCookie?: boolean } | false;
   onSchedulerError?(job: string, error: unknown): void;
 }
 
@@ -56,6 +56,14 @@ export async function assembleRetailHub(options: RetailHubOptions): Promise<Reta
     ...(options.flowOptions && { flowOptions: options.flowOptions }),
     ...(options.onSchedulerError && { onSchedulerError: options.onSchedulerError }),
   });
+  // Errors the runtime survives (it retries) but an operator must be able to see.
+  const { logger } = options;
+  if (logger) {
+    hub.flows.events.on('consumer-error', (error: unknown) => logger.error({ err: error }, 'the flows could not handle a batch of events; retrying'));
+    hub.flows.events.on('timer-error', ({ timer, error }: { timer: { flowId: string; step: string }; error: unknown }) =>
+      logger.error({ err: error, flowId: timer.flowId, step: timer.step }, 'a flow timer could not be fired; it fires again after its lease'),
+    );
+  }
   const server = createHubServer({ bus, ...(options.logger && { logger: options.logger }), ...(options.inbound && { inbound: options.inbound }) });
   registerOperationsRoutes(server, hub);
   const receivers = new Map(options.connectors.flatMap((connector) => (connector.webhook ? [[connector.name, connector.webhook] as const] : [])));
@@ -65,6 +73,7 @@ export async function assembleRetailHub(options: RetailHubOptions): Promise<Reta
       hub,
       users: options.console.users,
       cookieSecret: options.console.cookieSecret,
+      ...(options.console.secureCookie !== undefined && { secureCookie: options.console.secureCookie }),
       healthPanels: options.modules.flatMap((module) => module.healthPanels ?? []),
     });
   }

@@ -3,7 +3,8 @@ import { parseConfig } from '../config/load.ts';
 import { createConnectorFromConfig, type SystemSettings } from '../connectors/registry.ts';
 import type { SandboxDirectory } from '../sandboxes/run-all.ts';
 import { DEMO_SEED } from '../sandboxes/traffic/demo-data.ts';
-import { InvalidHubUrlError, parseHubUrl, renderSandboxHubConfig, sandboxHubConfig } from './sandbox-hub-config.ts';
+import { DEMO_CONSOLE_CREDENTIALS, verifyConsolePassword } from '../console/index.ts';
+import { consoleUrlOf, InvalidHubUrlError, parseHubUrl, renderSandboxHubConfig, sandboxConsole, sandboxHubConfig } from './sandbox-hub-config.ts';
 
 /** Where five sandboxes would be: only addresses and credentials, nothing listens. */
 const directory: SandboxDirectory = {
@@ -45,6 +46,24 @@ describe('the configuration of a hub against the sandboxes', () => {
       expect(connector.name).toBe(role);
       await connector.close?.();
     }
+  });
+
+  it('carries a console with the demo users, hashed, and a cookie secret drawn for each file', async () => {
+    const [first, second] = await Promise.all([sandboxConsole(), sandboxConsole()]);
+    const text = renderSandboxHubConfig(sandboxHubConfig({ directory, hubUrl: 'http://127.0.0.1:18931', wmsWebhookSecret: 'whsec_1', databasePath: '/tmp/hub.sqlite', console: first }));
+    const parsed = parseConfig({ text, env: {} });
+    expect(parsed.console?.users.map((user) => [user.name, user.role])).toEqual(DEMO_CONSOLE_CREDENTIALS.map((credential) => [credential.name, credential.role]));
+    for (const credential of DEMO_CONSOLE_CREDENTIALS) {
+      const user = parsed.console?.users.find((candidate) => candidate.name === credential.name);
+      expect(await verifyConsolePassword(credential.password, user?.passwordHash ?? '')).toBe(true);
+      expect(text).not.toContain(credential.password);
+    }
+    expect(parsed.console?.cookieSecret).toBe(first.cookieSecret);
+    expect(first.cookieSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(second.cookieSecret).not.toBe(first.cookieSecret);
+    expect(consoleUrlOf('http://127.0.0.1:18931/')).toBe('http://127.0.0.1:18931/console/');
+    // Without one, the hub serves its API only.
+    expect(sandboxHubConfig({ directory, hubUrl: 'http://127.0.0.1:18931', wmsWebhookSecret: 'whsec_1', databasePath: '/tmp/hub.sqlite' }).console).toBeUndefined();
   });
 
   it('leaves the listening address to the defaults when the hub sits behind a proxy (https, no port)', () => {

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
+import { CONSOLE_UI_PREFIX, demoConsoleUsers, type ConsoleUser } from '../console/index.ts';
 import type { SandboxDirectory } from '../sandboxes/run-all.ts';
 import type { DemoSeed } from '../sandboxes/traffic/demo-data.ts';
 import { initialLoadEvents } from './initial-load.ts';
@@ -63,12 +65,34 @@ export interface SandboxHubConfigOptions {
   pollEveryMs?: number;
   /** Environment variable holding the API key of `POST /events`, written as `${env:NAME}`; default none (no authentication). */
   apiKeyEnv?: string;
+  /** The `console:` block (see `sandboxConsole`); default none: the hub serves its API only. */
+  console?: SandboxConsole;
+}
+
+export interface SandboxConsole {
+  users: ConsoleUser[];
+  cookieSecret: string;
+}
+
+/**
+ * A console for a hub against the sandboxes: the demo's users (`DEMO_CONSOLE_CREDENTIALS`, one per
+ * role, their passwords hashed) and a cookie secret drawn afresh for each written file, so two
+ * sandbox installations never accept each other's sessions.
+ */
+export async function sandboxConsole(): Promise<SandboxConsole> {
+  // 32 random bytes: 43 base64url characters, above the console's 32-character minimum.
+  return { users: await demoConsoleUsers(), cookieSecret: randomBytes(32).toString('base64url') };
+}
+
+/** Where the console of the hub at `hubUrl` is: `<hub>/console/`. */
+export function consoleUrlOf(hubUrl: string): string {
+  return `${base(hubUrl)}${CONSOLE_UI_PREFIX}`;
 }
 
 /**
  * The configuration of a hub running against these sandboxes: SQLite storage, the listening
- * port of the hub URL, and the `systems:` block binding every retail role to its sandbox
- * (`sandboxSystems`). Returned as plain data, so a caller can add settings (delivery, log level)
+ * port of the hub URL, the `systems:` block binding every retail role to its sandbox
+ * (`sandboxSystems`), and the `console:` block when one is given (`sandboxConsole`). Returned as plain data, so a caller can add settings (delivery, log level)
  * before rendering it with `renderSandboxHubConfig`.
  *
  * @example
@@ -88,6 +112,12 @@ export function sandboxHubConfig(options: SandboxHubConfigOptions): Record<strin
       wmsWebhookSecret: options.wmsWebhookSecret,
       ...(options.pollEveryMs !== undefined && { pollEveryMs: options.pollEveryMs }),
     }),
+    ...(options.console && {
+      console: {
+        users: options.console.users.map((user) => ({ name: user.name, role: user.role, passwordHash: user.passwordHash })),
+        cookieSecret: options.console.cookieSecret,
+      },
+    }),
   };
 }
 
@@ -99,8 +129,9 @@ function isLoopback(hostname: string): boolean {
 export function renderSandboxHubConfig(config: Record<string, unknown>): string {
   const header = [
     '# Written by `crossdock sandbox up --write-config`: a hub against the local sandboxes.',
-    '# The credentials below are the sandboxes\' own (not secrets of a real system). The sandboxes',
-    '# keep their data in memory: with new sandboxes, start from a new database file too.',
+    '# The credentials below are the sandboxes\' own (not secrets of a real system), and the console',
+    '# users are the demo\'s (`sandbox up` prints their sign-ins): never use them for real data.',
+    '# The sandboxes keep their data in memory: with new sandboxes, start from a new database file too.',
     '# Run it with: crossdock start --config <this file>',
   ];
   return `${header.join('\n')}\n${stringify(config)}`;

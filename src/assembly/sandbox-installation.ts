@@ -207,6 +207,14 @@ export interface QuietOptions {
 /** Longest wait per round for the sandboxes' webhook deliveries. */
 const WEBHOOK_DRAIN_MS = 1_000;
 
+/**
+ * A flow timer due within this is work to come, not quiet: flows re-check a pending command
+ * after a durable pause of up to a minute (`returns.outcomeCheckMaxSeconds`), and look again for
+ * an order whose events are on their way. Timers further out (an order's booking SLA, an RMA's
+ * expiry) are a business wait, not unfinished work.
+ */
+export const FLOW_TIMER_HORIZON_MS = 65_000;
+
 async function waitUntilQuiet(
   world: { sandboxes: RunningSandboxes; adapters: EmbeddedAdapters; pollNow(): Promise<void> },
   timeoutMs: number,
@@ -228,12 +236,13 @@ async function waitUntilQuiet(
     ]);
     clearTimeout(timer);
     await world.pollNow();
-    const [head, position, stats] = await Promise.all([bus.head(), bus.position('flows'), storage.delivery.stats()]);
+    const [head, position, stats, nextTimer] = await Promise.all([bus.head(), bus.position('flows'), storage.delivery.stats(), storage.timers.nextFireAt()]);
+    const timerSoon = nextTimer !== undefined && nextTimer < Date.now() + FLOW_TIMER_HORIZON_MS;
     const busy = stats.reduce((sum, target) => sum + target.pending + target.inFlight, 0);
     const delivered = stats.reduce((sum, target) => sum + target.delivered, 0);
     // Quiet twice in a row with nothing new: a delivery that finished may have made a
     // sandbox emit a webhook or a poller find a change, which the next round catches.
-    if (head === position && busy === 0 && head === lastHead && delivered === lastDelivered) {
+    if (head === position && busy === 0 && !timerSoon && head === lastHead && delivered === lastDelivered) {
       if (++calmRounds >= 2) {
         const settledAt = world.sandboxes.netsuite.records.store.lastChangedAt() + erpSettleMs;
         if (Date.now() >= settledAt) return;
@@ -251,7 +260,17 @@ async function waitUntilQuiet(
     lastDelivered = delivered;
     if (signal?.aborted) throw new Error('stopped while waiting for the hub to go quiet');
     if (Date.now() > deadline) {
-      throw new Error(`the world did not go quiet within ${timeoutMs} ms: log head ${head}, flows at ${position}, ${busy} deliveries queued or in flight`);
+      const soonest = timerSoon ? await storage.timers.upcoming(3) : [];
+      const timer = soonest
+        .map((next) => `, flow timer ${next.flowId}/${next.step} due at ${new Date(next.fireAt).toISOString()}${next.leaseUntil !== null ? ` (claimed until ${new Date(next.leaseUntil).toISOString()})` : ''}`)
+        .join('');
+      // Name what is left, so a stuck item is found from the message alone.
+      const unfinished = (await storage.delivery.unfinishedOlderThan({ enqueuedBefore: Date.now() + 1, limit: 3 }))
+        .map((item) => `${item.target} ${item.operation} ${item.key} (${item.status}, ${item.attempts} attempts${item.lastError ? `, last error: ${item.lastError.message.slice(0, 200)}` : ''})`)
+        .join('; ');
+      throw new Error(
+        `the world did not go quiet within ${timeoutMs} ms: log head ${head}, flows at ${position}, ${busy} deliveries queued or in flight${unfinished ? ` (${unfinished})` : ''}${timer}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

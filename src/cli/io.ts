@@ -3,6 +3,8 @@ export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown };
   env: Readonly<Record<string, string | undefined>>;
+  /** Where a command reads its input (`console hash-password`); default `process.stdin`. */
+  stdin?: AsyncIterable<string | Uint8Array> & { isTTY?: boolean };
   /**
    * Ends a long-running command (`start`, `demo`) as Ctrl-C would. Without it, `runCli` listens
    * for SIGINT and SIGTERM itself.

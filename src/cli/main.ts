@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { backfillCommand } from './commands/backfill.ts';
+import { consoleCommand } from './commands/console.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { demoCommand } from './commands/demo.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
@@ -38,7 +39,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addCommand(dlqCommand(context, setExitCode))
     .addCommand(traceCommand(context, setExitCode))
     .addCommand(sandboxCommand(context, setExitCode))
-    .addCommand(backfillCommand(context, setExitCode));
+    .addCommand(backfillCommand(context, setExitCode))
+    .addCommand(consoleCommand(context, setExitCode));
   // Subcommands inherit neither exitOverride nor the output streams; set them on every level.
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });

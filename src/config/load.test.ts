@@ -192,3 +192,62 @@ describe('environment references', () => {
     expect(text).toContain('"username":"ops"');
   });
 });
+
+describe('the console block', () => {
+  // The shape `crossdock console hash-password` prints (the loader checks the shape, not the password).
+  const HASH = 'scrypt$32768$8$1$3q2-7wAAAAAAAAAAAAAAAA$c2NyeXB0LWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE';
+  const SECRET = 'cookie-secret-of-at-least-32-characters';
+  const block = (users: string, cookieSecret = SECRET) => `console:\n  users:\n${users}\n  cookieSecret: "${cookieSecret}"\n`;
+
+  it('is absent by default: no console, the API only', () => {
+    expect(parseConfig({ text: '', env: {} }).console).toBeUndefined();
+  });
+
+  it('accepts users with scrypt hashes and a cookie secret from the environment', () => {
+    const config = parseConfig({
+      text: block(`    - { name: maria, role: operator, passwordHash: "${HASH}" }\n    - { name: finance, role: viewer, passwordHash: "${HASH}" }`, '${env:CROSSDOCK_CONSOLE_COOKIE_SECRET}'),
+      env: { CROSSDOCK_CONSOLE_COOKIE_SECRET: SECRET },
+    });
+    expect(config.console).toEqual({
+      users: [
+        { name: 'maria', role: 'operator', passwordHash: HASH },
+        { name: 'finance', role: 'viewer', passwordHash: HASH },
+      ],
+      cookieSecret: SECRET,
+      secureCookie: false,
+    });
+  });
+
+  it('refuses a clear-text password, naming the field and the hashing tool, without echoing it', () => {
+    const error = problems(block('    - { name: maria, role: operator, passwordHash: "Kassel-Lager-7" }'));
+    expect(error.issues).toEqual([{ path: 'console.users[0].passwordHash', message: expect.stringContaining('crossdock console hash-password'), line: 3 }]);
+    expect(error.issues[0]?.message).toMatch(/never the password itself, got a value that is not shown/);
+    expect(error.message).not.toContain('Kassel-Lager-7');
+  });
+
+  it('refuses a cookie secret shorter than 32 characters', () => {
+    expect(problems(block(`    - { name: maria, role: operator, passwordHash: "${HASH}" }`, 'too-short')).issues).toEqual([
+      { path: 'console.cookieSecret', message: 'must be at least 32 characters long', line: 4 },
+    ]);
+  });
+
+  it('refuses an unknown role (with a suggestion), no users, and a name given twice', () => {
+    expect(problems(block(`    - { name: maria, role: operater, passwordHash: "${HASH}" }`)).issues[0]).toMatchObject({
+      path: 'console.users[0].role',
+      message: 'must be one of "viewer", "operator", "admin", got "operater"; did you mean "operator"?',
+    });
+    expect(problems(`console: { users: [], cookieSecret: "${SECRET}" }`).issues[0]).toMatchObject({ path: 'console.users', message: 'must list at least 1 item' });
+    expect(problems(block(`    - { name: maria, role: operator, passwordHash: "${HASH}" }\n    - { name: maria, role: admin, passwordHash: "${HASH}" }`)).issues).toEqual([
+      { path: 'console.users[1].name', message: expect.stringContaining('"maria" is already configured at console.users[0]'), line: 4 },
+    ]);
+  });
+
+  it('hides the cookie secret and the password hashes in the logged configuration', () => {
+    const config = parseConfig({ text: block(`    - { name: maria, role: operator, passwordHash: "${HASH}" }`), env: {} });
+    const text = JSON.stringify(redactConfig(config));
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(HASH);
+    expect(text).not.toContain('3q2-7w');
+    expect(redactConfig(config)).toMatchObject({ console: { users: [{ name: 'maria', role: 'operator', passwordHash: '[redacted]' }], cookieSecret: '[redacted]' } });
+  });
+});

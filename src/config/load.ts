@@ -4,6 +4,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { substituteEnvironment } from './env.ts';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.ts';
 import { lineOf } from './locate.ts';
+import { checkConsoleUsers } from './console-users.ts';
 import { checkOwnership } from './ownership.ts';
 import { ConfigSchema, type CrossdockConfig } from './schema.ts';
 import { validateAgainstSchema, type SchemaIssue } from './validate.ts';
@@ -65,6 +66,8 @@ export function parseConfig(options: { text: string; file?: string; env?: Readon
   if (isMapping(partial.systems) && isMapping(partial.ownership) && Object.values(partial.ownership).every((owner) => typeof owner === 'string')) {
     schemaIssues.push(...checkOwnership(partial as CrossdockConfig));
   }
+  const consoleUsers = (validated.value as { console?: { users?: unknown } } | null)?.console?.users;
+  if (Array.isArray(consoleUsers)) schemaIssues.push(...checkConsoleUsers(consoleUsers));
   if (schemaIssues.length > 0) {
     const issues: ConfigIssue[] = schemaIssues.map((issue) => located(issue, document, lines)).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
     throw new ConfigError(options.file, issues);

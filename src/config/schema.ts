@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { entityNames } from '../canonical/entities.ts';
+import { ConsoleRole } from '../console/auth/roles.ts';
 import { FlowSettingsSchema } from '../flows/settings.ts';
 
 /**
@@ -143,6 +144,46 @@ export const TracingSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The shape of `hashConsolePassword`'s output (src/console/auth/passwords.ts):
+ * `scrypt$<N>$<r>$<p>$<salt base64url>$<key base64url>`. Checked here so a clear-text password
+ * is refused at load time, not discovered as a login that never works.
+ */
+export const CONSOLE_PASSWORD_HASH_PATTERN = '^scrypt\\$[1-9][0-9]*\\$[1-9][0-9]*\\$[1-9][0-9]*\\$[A-Za-z0-9_-]+\\$[A-Za-z0-9_-]+$';
+
+export const ConsoleUserSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Login name; also the actor recorded in the audit log.' }),
+    role: Type.Union(
+      Object.values(ConsoleRole).map((role) => Type.Literal(role)),
+      { description: '`viewer` reads with personal data masked; `operator` also retries, resolves and discards exceptions; `admin` can do everything, including reading the audit log.' },
+    ),
+    passwordHash: Type.String({
+      pattern: CONSOLE_PASSWORD_HASH_PATTERN,
+      // A clear-text password here must not be echoed into an error message (and a terminal or CI log).
+      secret: true,
+      hint: 'a scrypt hash printed by `crossdock console hash-password` (scrypt$<N>$<r>$<p>$<salt>$<key>), never the password itself',
+      description: 'The scrypt hash of the password, from `crossdock console hash-password`; never the password itself.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConsoleSchema = Type.Object(
+  {
+    users: Type.Array(ConsoleUserSchema, { minItems: 1, description: 'Who may sign in to the console, with their role.' }),
+    cookieSecret: Type.String({
+      minLength: 32,
+      description: 'Signs the session cookie (HMAC): at least 32 characters, kept secret, the same on every instance; e.g. `${env:CROSSDOCK_CONSOLE_COOKIE_SECRET}`.',
+    }),
+    secureCookie: Type.Boolean({
+      default: false,
+      description: 'Mark the session cookie Secure (sent over HTTPS only); set it whenever the console is reached over HTTPS, e.g. behind a TLS proxy.',
+    }),
+  },
+  { additionalProperties: false, description: 'The operations console at `/console/` (see docs/console.md); left out, the hub serves its API only.' },
+);
+
 export const ConfigSchema = Type.Object(
   {
     storage: Type.Union([SqliteStorageSchema, PostgresStorageSchema], {
@@ -212,6 +253,8 @@ export const ConfigSchema = Type.Object(
     observability: Type.Optional(
       Type.Object({ tracing: Type.Optional(TracingSchema) }, { additionalProperties: false, description: 'Traces (see docs/observability.md).' }),
     ),
+    // Optional without a default: no console block, no console (the API only), as before.
+    console: Type.Optional(ConsoleSchema),
   },
   { additionalProperties: false },
 );
@@ -222,3 +265,4 @@ export type BusConfig = CrossdockConfig['bus'];
 export type SystemConfig = Static<typeof SystemSchema>;
 export type BudgetConfig = Static<typeof BudgetSchema>;
 export type TracingConfig = Static<typeof TracingSchema>;
+export type ConsoleConfig = Static<typeof ConsoleSchema>;

@@ -152,14 +152,16 @@ function walkUnion(schema: TSchema, value: unknown, path: ConfigPath, context: W
 
 function walkString(schema: TSchema, value: unknown, path: ConfigPath, context: WalkContext): unknown {
   if (value === undefined) return value;
+  // A `secret` string (e.g. a password hash) may hold a clear-text password by mistake: never echo it.
+  const got = () => (schema.secret === true ? 'a value that is not shown (it may be a secret)' : shown(value, path, context));
   if (typeof value !== 'string') {
-    fail(context, path, `must be a string, got ${shown(value, path, context)}`);
+    fail(context, path, `must be a string, got ${got()}`);
     return value;
   }
   if (schema.minLength !== undefined && value.length < schema.minLength) {
     fail(context, path, schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters long`);
   } else if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
-    fail(context, path, `must be ${schema.hint ?? patternHints[schema.pattern] ?? `a string matching ${schema.pattern}`}, got ${shown(value, path, context)}`);
+    fail(context, path, `must be ${schema.hint ?? patternHints[schema.pattern] ?? `a string matching ${schema.pattern}`}, got ${got()}`);
   }
   return value;
 }

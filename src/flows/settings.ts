@@ -109,6 +109,12 @@ export const FlowSettingsSchema = Type.Object(
           default: 60,
           description: 'Longest pause between two looks at a pending ERP, WMS or payment command (the pause starts at 0.1 s and doubles).',
         }),
+        orderLookPausesSeconds: Type.Array(Type.Number({ minimum: 0 }), {
+          default: [2, 10, 60, 300],
+          description:
+            'Pauses between looks for the order a return names while the hub does not know it yet (intake) or the ERP has not booked it yet (before the RMA is sent): ' +
+            'its events may still be on their way, e.g. webhooks redelivered after a restart. After the last look an unknown order is refused (ORDER_NOT_FOUND) and an order never booked is raised as ORDER_NOT_BOOKED.',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -35,6 +35,16 @@ describe('createHubMetrics', () => {
       ],
       soleWorker: true,
       delivery: { idlePollMs: 10 },
+      jobs: [
+        { name: 'poll:erp.inventory', everyMs: 20, run: async () => {} },
+        {
+          name: 'poll:crm.cases',
+          everyMs: 20,
+          run: async () => {
+            throw new Error('INVALID_SESSION_ID');
+          },
+        },
+      ],
     });
     const metrics = createHubMetrics(hub, { defaultMetrics: false });
     await hub.start();
@@ -52,5 +62,16 @@ describe('createHubMetrics', () => {
     expect(text).toContain('crossdock_dead_letters_open 1');
     expect(text).toContain('crossdock_flow_runs_total{flow="order-capture",outcome="completed"} 3');
     expect(text).toMatch(/crossdock_delivery_request_duration_seconds_count\{target="erp"\} [1-9]/);
+    // Scheduled jobs: runs by outcome, and when each last finished (what a stuck-poller alert reads).
+    await eventually(async () => /poll:crm.cases",outcome="failed"\} [1-9]/.test(await metrics.registry.metrics()), 'both jobs ran');
+    const jobs = await metrics.registry.metrics();
+    expect(jobs).toMatch(/crossdock_scheduled_job_runs_total\{job="poll:erp.inventory",outcome="ok"\} [1-9]/);
+    expect(jobs).toMatch(/crossdock_scheduled_job_runs_total\{job="poll:crm.cases",outcome="failed"\} [1-9]/);
+    const finished = /crossdock_scheduled_job_last_finished_timestamp_seconds\{job="poll:erp.inventory"\} ([\d.e+]+)/.exec(jobs);
+    expect(Math.abs(Number(finished?.[1]) - Date.now() / 1000)).toBeLessThan(60);
+    // The next flow timer: 0 with none armed, its fire time once one is.
+    expect(jobs).toMatch(/^crossdock_flow_timer_next_fire_timestamp_seconds 0$/m);
+    await adapters.storage.timers.arm({ id: 'sla-SO-1', flowId: 'order-capture:SO-1', step: 'sla', fireAt: Date.parse('2026-11-27T09:00:00Z') });
+    expect(await metrics.registry.metrics()).toMatch(/^crossdock_flow_timer_next_fire_timestamp_seconds 1795770000$/m);
   });
 });

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DeliveryItem } from '../ports/storage.ts';
 import type { Hub } from '../runtime/hub.ts';
+import type { ScheduledRun } from '../runtime/scheduler/scheduler.ts';
 
 const CIRCUIT_STATE_VALUE = { closed: 0, open: 1, 'half-open': 2, isolated: 3 } as const;
 
@@ -139,7 +140,36 @@ export function createHubMetrics(hub: Hub, options: { consumers?: readonly strin
     },
   });
 
+  new Gauge({
+    name: 'crossdock_flow_timer_next_fire_timestamp_seconds',
+    help: 'When the next durable flow timer fires (a pause, an SLA, an expiry); 0 when none is armed.',
+    registers: [registry],
+    async collect() {
+      const next = await hub.storage.timers.nextFireAt();
+      this.set(next === undefined ? 0 : next / 1000);
+    },
+  });
+  const scheduledRuns = new Counter({
+    name: 'crossdock_scheduled_job_runs_total',
+    help: 'Runs of scheduled jobs (pollers, batch jobs) by job and outcome (ok, failed).',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'crossdock_scheduled_job_last_finished_timestamp_seconds',
+    help: 'When each scheduled job last finished a run (any worker, any restart): alert when a poller stops moving.',
+    labelNames: ['job'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const schedule of await hub.storage.schedules.list()) {
+        if (schedule.finishedAt !== null) this.set({ job: schedule.name }, schedule.finishedAt / 1000);
+      }
+    },
+  });
+
   const now = () => Date.now();
+  hub.scheduler.events.on('run', (run: ScheduledRun) => scheduledRuns.inc({ job: run.job, outcome: run.outcome }));
   hub.delivery.events.on('delivered', (event: { target: string; items: DeliveryItem[]; latencyMs: number }) => {
     deliveredItems.inc({ target: event.target, outcome: 'delivered' }, event.items.length);
     requestDuration.observe({ target: event.target }, event.latencyMs / 1000);

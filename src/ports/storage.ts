@@ -137,12 +137,12 @@ export interface DeliveryStore {
   /** Earliest `availableAt` of pending items of a target, to sleep exactly until then. */
   nextAvailableAt(target: string): Promise<number | undefined>;
   /**
-   * Unfinished (pending or in flight) items of any target with one of `operations`, enqueued
-   * before `enqueuedBefore`, oldest first, at most `limit`: the updates waiting longer than a
-   * threshold that a "delayed" console panel lists. A coalesced state item keeps its first
-   * enqueue time, so its age is that of the oldest change of its key not yet delivered.
+   * Unfinished (pending or in flight) items of any target with one of `operations` (left out:
+   * any operation), enqueued before `enqueuedBefore`, oldest first, at most `limit`: the updates
+   * waiting longer than a threshold that a "delayed" console panel lists. A coalesced state item
+   * keeps its first enqueue time, so its age is that of the oldest change of its key not yet delivered.
    */
-  unfinishedOlderThan(query: { operations: readonly string[]; enqueuedBefore: number; limit: number }): Promise<DeliveryItem[]>;
+  unfinishedOlderThan(query: { operations?: readonly string[]; enqueuedBefore: number; limit: number }): Promise<DeliveryItem[]>;
   /**
    * Each flow's newest delivery activity, for the console's data freshness: per `context.flow`
    * (which `ctx.deliver` stamps on every item), when its most recently delivered item was
@@ -386,6 +386,13 @@ export interface TimerStore {
   /** Removes a fired timer. */
   done(id: string): Promise<void>;
   nextFireAt(): Promise<number | undefined>;
+  /** The next timers to fire (claimed ones included, with their lease), soonest first: what a flow is waiting for. */
+  upcoming(limit: number): Promise<(Timer & { leaseUntil: number | null })[]>;
+  /**
+   * Frees every claimed timer (its worker died before firing it), answering how many: only safe
+   * when no other worker shares the storage (the embedded mode).
+   */
+  recover(): Promise<number>;
 }
 
 // ── idempotency and cross-references ─────────────────────────────────────────────────────
@@ -480,11 +487,22 @@ export interface RecordStore {
 export interface ScheduleStore {
   /**
    * Takes the run of job `name` that is due at `dueAt`, if nobody has. Exactly one worker
-   * wins each due time, which is how one leader runs a schedule across workers.
+   * wins each due time, which is how one leader runs a schedule across workers. The winner
+   * holds the run for `leaseMs` (renewed while it runs); a run whose holder died — its lease
+   * ran out before it finished — can be taken again for the same due time, so a crash mid-run
+   * does not stop the schedule for good.
    */
-  tryAcquire(options: { name: string; dueAt: number; owner: string; now: number }): Promise<boolean>;
+  tryAcquire(options: { name: string; dueAt: number; owner: string; now: number; leaseMs: number }): Promise<boolean>;
+  /** Extends the holder's lease of a run in progress; false when it is no longer the holder. */
+  renew(options: { name: string; dueAt: number; owner: string; leaseUntil: number }): Promise<boolean>;
   /** Records that the run finished and when it should run next. */
   finish(options: { name: string; dueAt: number; nextDueAt: number | null; outcome: 'ok' | 'failed'; error?: string; now: number }): Promise<void>;
+  /**
+   * Ends the leases of runs left unfinished by other owners, so they can be taken at once: only
+   * safe when no other worker shares the storage (the embedded mode), like delivery's `recover`.
+   * Answers how many runs it freed.
+   */
+  recoverAbandoned(options: { owner: string }): Promise<number>;
   /** The last recorded next-due time, so a restart does not skip or repeat a run. */
   nextDue(name: string): Promise<number | undefined>;
   list(): Promise<ScheduleState[]>;
@@ -497,4 +515,9 @@ export interface ScheduleState {
   lastError: string | null;
   nextDueAt: number | null;
   owner: string | null;
+  /** When the last run started and finished (ms); a run in progress has finishedAt before startedAt, or null. */
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Until when the run in progress is held (renewed while it runs); null when none is. */
+  leaseUntil: number | null;
 }

@@ -77,8 +77,8 @@ export class Hub {
 
   async start(): Promise<void> {
     await this.delivery.start({ recoverInFlight: this.options.soleWorker });
-    this.flows.start();
-    this.scheduler.start();
+    this.flows.start({ recoverTimerClaims: this.options.soleWorker });
+    this.scheduler.start({ recoverAbandoned: this.options.soleWorker });
   }
 
   /** Stops taking new work and waits for what is in progress; the adapters stay open. */

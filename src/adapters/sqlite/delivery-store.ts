@@ -343,14 +343,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return row.at ?? undefined;
   }
 
-  async unfinishedOlderThan(query: { operations: readonly string[]; enqueuedBefore: number; limit: number }): Promise<DeliveryItem[]> {
-    if (query.operations.length === 0 || query.limit <= 0) return [];
-    const placeholders = query.operations.map(() => '?').join(', ');
+  async unfinishedOlderThan(query: { operations?: readonly string[]; enqueuedBefore: number; limit: number }): Promise<DeliveryItem[]> {
+    if (query.operations?.length === 0 || query.limit <= 0) return [];
+    const operations = query.operations ?? [];
+    const byOperation = query.operations ? `AND operation IN (${operations.map(() => '?').join(', ')})` : '';
     const rows = prepared(this.db,
-        `SELECT * FROM delivery WHERE ${UNFINISHED} AND operation IN (${placeholders}) AND enqueued_at < ?
+        `SELECT * FROM delivery WHERE ${UNFINISHED} ${byOperation} AND enqueued_at < ?
          ORDER BY enqueued_at, id LIMIT ?`,
       )
-      .all(...query.operations, query.enqueuedBefore, query.limit) as DeliveryRow[];
+      .all(...operations, query.enqueuedBefore, query.limit) as DeliveryRow[];
     return rows.map(toDeliveryItem);
   }
 

@@ -233,8 +233,18 @@ export class SqliteTimerStore implements TimerStore {
     });
   }
 
+  recover(): Promise<number> {
+    return this.writer.write(() => prepared(this.db, 'UPDATE timers SET lease_until = NULL WHERE lease_until IS NOT NULL').run().changes);
+  }
+
   done(id: string): Promise<void> {
     return this.cancel(id);
+  }
+
+  async upcoming(limit: number): Promise<(Timer & { leaseUntil: number | null })[]> {
+    return prepared(this.db, 'SELECT id, flow_id AS flowId, step, fire_at AS fireAt, lease_until AS leaseUntil FROM timers ORDER BY fire_at, id LIMIT ?').all(limit) as (Timer & {
+      leaseUntil: number | null;
+    })[];
   }
 
   async nextFireAt(): Promise<number | undefined> {

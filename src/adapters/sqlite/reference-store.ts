@@ -114,15 +114,30 @@ export class SqliteScheduleStore implements ScheduleStore {
     private readonly writer: GroupCommitWriter,
   ) {}
 
-  tryAcquire(options: { name: string; dueAt: number; owner: string; now: number }): Promise<boolean> {
+  tryAcquire(options: { name: string; dueAt: number; owner: string; now: number; leaseMs: number }): Promise<boolean> {
+    return this.writer.write(() => {
+      // Nothing is taken while a run is held (no two runs of a job at once). Then a newer due
+      // time is free to take; the same one only when its holder's lease ran out before it
+      // finished (the holder died mid-run). A finished run has no lease.
+      const result = prepared(this.db, 
+          `INSERT INTO schedules (name, last_due_at, owner, started_at, lease_until) VALUES (@name, @dueAt, @owner, @now, @leaseUntil)
+           ON CONFLICT (name) DO UPDATE SET last_due_at = excluded.last_due_at, owner = excluded.owner,
+             started_at = excluded.started_at, lease_until = excluded.lease_until
+           WHERE (schedules.lease_until IS NULL OR schedules.lease_until <= @now)
+             AND (schedules.last_due_at IS NULL OR schedules.last_due_at < excluded.last_due_at
+               OR (schedules.last_due_at = excluded.last_due_at AND schedules.lease_until IS NOT NULL))`,
+        )
+        .run({ name: options.name, dueAt: options.dueAt, owner: options.owner, now: options.now, leaseUntil: options.now + options.leaseMs });
+      return result.changes === 1;
+    });
+  }
+
+  renew(options: { name: string; dueAt: number; owner: string; leaseUntil: number }): Promise<boolean> {
     return this.writer.write(() => {
       const result = prepared(this.db, 
-          `INSERT INTO schedules (name, last_due_at, owner, started_at) VALUES (@name, @dueAt, @owner, @now)
-           ON CONFLICT (name) DO UPDATE SET last_due_at = excluded.last_due_at, owner = excluded.owner,
-             started_at = excluded.started_at
-           WHERE schedules.last_due_at IS NULL OR schedules.last_due_at < excluded.last_due_at`,
+          `UPDATE schedules SET lease_until = ? WHERE name = ? AND last_due_at = ? AND owner = ? AND lease_until IS NOT NULL`,
         )
-        .run(options);
+        .run(options.leaseUntil, options.name, options.dueAt, options.owner);
       return result.changes === 1;
     });
   }
@@ -137,10 +152,17 @@ export class SqliteScheduleStore implements ScheduleStore {
   }): Promise<void> {
     return this.writer.write(() => {
       prepared(this.db, 
-          `UPDATE schedules SET finished_at = ?, last_outcome = ?, last_error = ?, next_due_at = ?
+          `UPDATE schedules SET finished_at = ?, last_outcome = ?, last_error = ?, next_due_at = ?, lease_until = NULL
            WHERE name = ? AND last_due_at = ?`,
         )
         .run(options.now, options.outcome, options.error ?? null, options.nextDueAt, options.name, options.dueAt);
+    });
+  }
+
+  recoverAbandoned(options: { owner: string }): Promise<number> {
+    return this.writer.write(() => {
+      const result = prepared(this.db, 'UPDATE schedules SET lease_until = 0 WHERE lease_until IS NOT NULL AND owner IS NOT ?').run(options.owner);
+      return result.changes;
     });
   }
 
@@ -154,7 +176,8 @@ export class SqliteScheduleStore implements ScheduleStore {
   async list(): Promise<ScheduleState[]> {
     return prepared(this.db, 
         `SELECT name, last_due_at AS lastDueAt, last_outcome AS lastOutcome, last_error AS lastError,
-           next_due_at AS nextDueAt, owner FROM schedules ORDER BY name`,
+           next_due_at AS nextDueAt, owner, started_at AS startedAt, finished_at AS finishedAt,
+           lease_until AS leaseUntil FROM schedules ORDER BY name`,
       )
       .all() as ScheduleState[];
   }

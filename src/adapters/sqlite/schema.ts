@@ -193,4 +193,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX delivery_flow_delivered ON delivery (flow, delivered_at) WHERE status = 'delivered';
   CREATE INDEX flows_flow_updated ON flows (flow, updated_at);
   `,
+  `
+  -- The lease of a scheduled run in progress (null once finished): a run whose holder died
+  -- mid-run is taken again when it runs out, instead of blocking its schedule for good.
+  ALTER TABLE schedules ADD COLUMN lease_until INTEGER;
+  -- Runs an older version left unfinished (killed mid-run) blocked their schedule: free them.
+  UPDATE schedules SET lease_until = 0 WHERE started_at IS NOT NULL AND (finished_at IS NULL OR finished_at < started_at);
+  `,
 ];

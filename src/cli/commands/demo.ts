@@ -23,9 +23,13 @@ interface DemoOptions {
 
 /**
  * The demo's `flows:` settings: the seeded business has one DC and one store, so a pickup the
- * store cannot serve is shipped to it from the DC.
+ * store cannot serve is shipped to it from the DC. A retail day is compressed into two minutes,
+ * so are the returns flows' waits: a pending command is re-checked every 5 s at most (default a
+ * minute) and an order's booking is looked for ~40 s (default ~6 minutes), or the report would
+ * wait a minute after the day for returns that are already settled.
  */
 const DEMO_FLOW_SETTINGS = {
+  returns: { outcomeCheckMaxSeconds: 5, orderLookPausesSeconds: [2, 5, 10, 20] },
   bopis: {
     locations: [
       { code: 'STORE-001', priority: 10, address: { line1: '100 Demo Plaza', city: 'Chicago', region: 'IL', postalCode: '60601', country: 'US' } },

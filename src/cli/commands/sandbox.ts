@@ -2,7 +2,18 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { InvalidHubUrlError, parseHubUrl, renderSandboxHubConfig, sandboxHubConfig, sendInitialLoad, subscribeSandboxesToHub, waitForHub } from '../../assembly/sandbox-hub-config.ts';
+import {
+  consoleUrlOf,
+  InvalidHubUrlError,
+  parseHubUrl,
+  renderSandboxHubConfig,
+  sandboxConsole,
+  sandboxHubConfig,
+  sendInitialLoad,
+  subscribeSandboxesToHub,
+  waitForHub,
+} from '../../assembly/sandbox-hub-config.ts';
+import { DEMO_CONSOLE_CREDENTIALS } from '../../console/index.ts';
 import { startAllSandboxes } from '../../sandboxes/run-all.ts';
 import type { SandboxDirectory } from '../../sandboxes/run-all.ts';
 import { InvalidScenarioError, planRetailDay, playTraffic, readOrderHistory, replayOrderHistory, TrafficExecutor } from '../../sandboxes/traffic/index.ts';
@@ -61,7 +72,7 @@ export function sandboxCommand(context: CommandContext, setExitCode: (code: numb
     .option('--burst <at:length:multiplier>', 'flash sale window as fractions of the day, or none', '0.55:0.1:4')
     .option('--outage <at:length>', 'ERP outage window as fractions of the day, or none', 'none')
     .option('--hub-url <url>', 'the hub: POS orders go to <url>/events (API key: $CROSSDOCK_HUB_API_KEY); without it the generator releases orders to the WMS itself')
-    .option('--write-config <file>', 'subscribe the webhooks to --hub-url, write a crossdock.yaml for `crossdock start` against these sandboxes, and send the hub the ERP\'s day-one state once it answers')
+    .option('--write-config <file>', 'subscribe the webhooks to --hub-url, write a crossdock.yaml for `crossdock start` against these sandboxes (console with the demo users included), and send the hub the ERP\'s day-one state once it answers')
     .option('--database <file>', 'SQLite file named in the --write-config file (default: crossdock.sqlite beside it)')
     .option('--replay <csv>', 'replay an order history CSV (see docs/sandboxes.md) instead of planning a day')
     .action(async (options: SandboxUpOptions) => {
@@ -121,7 +132,7 @@ function checkHubOptions(options: SandboxUpOptions): void {
 
 /**
  * `--write-config`: subscribes the sandboxes' webhooks to the hub, writes the configuration of a
- * hub against them; `initialLoad` settles once the hub has been sent the ERP's day-one state
+ * hub against them (with a console signed in to with the demo's users); `initialLoad` settles once the hub has been sent the ERP's day-one state
  * (or the run was stopped first).
  */
 async function connectHub(args: { context: CommandContext; directory: SandboxDirectory; options: SandboxUpOptions; stop: AbortSignal }): Promise<{ initialLoad: Promise<void> }> {
@@ -131,12 +142,15 @@ async function connectHub(args: { context: CommandContext; directory: SandboxDir
   const databasePath = resolve(options.database ?? join(dirname(file), 'crossdock.sqlite'));
   const apiKey = context.io.env[HUB_API_KEY_ENV];
   const { wmsWebhookSecret } = await subscribeSandboxesToHub(directory, hubUrl);
-  const config = sandboxHubConfig({ directory, hubUrl, wmsWebhookSecret, databasePath, ...(apiKey && { apiKeyEnv: HUB_API_KEY_ENV }) });
+  // The demo's console users, so the installation has a console out of the box (printed below).
+  const consoleBlock = await sandboxConsole();
+  const config = sandboxHubConfig({ directory, hubUrl, wmsWebhookSecret, databasePath, console: consoleBlock, ...(apiKey && { apiKeyEnv: HUB_API_KEY_ENV }) });
   // Sandbox credentials only, but a configuration file is private to its owner all the same.
   await writeFile(file, renderSandboxHubConfig(config), { mode: 0o600 });
   context.out(`Wrote ${file}: webhooks go to ${hubUrl}, storage ${databasePath}.`);
   if (existsSync(databasePath)) context.err(`warning: ${databasePath} exists and holds an earlier session's state; delete it before starting the hub against these new sandboxes`);
   context.out(`Start the hub with: crossdock start --config ${file}${apiKey ? ` (with ${HUB_API_KEY_ENV} set)` : ''}`);
+  context.out(`Its console: ${consoleUrlOf(hubUrl)}  (sign in as ${DEMO_CONSOLE_CREDENTIALS.map((user) => `${user.name} / ${user.password}`).join(', ')})`);
   const at = new Date().toISOString();
   const initialLoad = (async () => {
     if (!(await waitForHub(hubUrl, { signal: stop }))) return;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../adapters/sqlite/index.ts';
+import { hashConsolePassword } from '../../console/index.ts';
 import { eventually } from '../../ports/conformance/harness.ts';
 import { startWmsSandbox } from '../../sandboxes/wms/index.ts';
 import { runCli } from '../main.ts';
@@ -25,6 +26,8 @@ describe('crossdock start', () => {
     const listening = lines.find((line) => typeof line.msg === 'string' && line.msg.startsWith('crossdock listening on'))!;
     const url = listening.url as string;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // No `console:` block: the API only.
+    expect((await fetch(`${url}/console/`)).status).toBe(404);
     const accepted = await fetch(`${url}/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/cloudevents+json', authorization: 'Bearer pos-store-0042-0123456789' },
@@ -74,6 +77,42 @@ describe('crossdock start', () => {
     } finally {
       await wms.close();
     }
+  });
+
+  it('serves the console when the configuration has a console block, and logs where it is', async () => {
+    const passwordHash = await hashConsolePassword('Kassel-Lager-7', { N: 1024, r: 8, p: 1 });
+    const cookieSecret = 'console-cookie-secret-0123456789abcdef';
+    const configFile = join(folder, 'with-console.yaml');
+    writeFileSync(
+      configFile,
+      [
+        `storage: { kind: sqlite, path: ${JSON.stringify(join(folder, 'console-hub.sqlite'))} }`,
+        'console:',
+        `  users: [{ name: maria, role: operator, passwordHash: "${passwordHash}" }]`,
+        '  cookieSecret: ${env:CROSSDOCK_CONSOLE_COOKIE_SECRET}',
+      ].join('\n'),
+    );
+    const stop = new AbortController();
+    const io = bufferedIo({ CROSSDOCK_CONSOLE_COOKIE_SECRET: cookieSecret }, stop.signal);
+    const running = runCli(['start', '--config', configFile, '--port', '0'], io);
+    await eventually(() => io.output().includes('"msg":"console at '), 'the console URL logged');
+    const lines = io.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const url = lines.find((line) => String(line.msg).startsWith('crossdock listening on'))!.url as string;
+    expect(lines.find((line) => String(line.msg).startsWith('console at'))).toMatchObject({ msg: `console at ${url}/console/`, url: `${url}/console/` });
+
+    const page = await fetch(`${url}/console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const login = await fetch(`${url}/api/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'maria', password: 'Kassel-Lager-7' }) });
+    expect(login.status).toBe(200);
+    expect(await login.json()).toMatchObject({ user: 'maria', role: 'operator' });
+    const wrong = await fetch(`${url}/api/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'maria', password: 'wrong' }) });
+    expect(wrong.status).toBe(401);
+
+    stop.abort();
+    expect(await running).toBe(0);
+    expect(io.output()).not.toContain(cookieSecret);
+    expect(io.output()).not.toContain(passwordHash);
   });
 
   it('refuses to start when a connector setting is missing, naming the key', async () => {

@@ -5,6 +5,7 @@ import { retailModules, createOwnership, type RetailFlowDependencies } from '../
 import type { Connector } from '../../connectors/connector.ts';
 import { ConnectorConfigurationError, createConnectorFromConfig, type SystemSettings } from '../../connectors/registry.ts';
 import { redactConfig } from '../../config/load.ts';
+import { CONSOLE_UI_PREFIX } from '../../console/index.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { startTracing } from '../../observability/tracing.ts';
 import { tracingOptionsFromConfig } from '../../observability/tracing-config.ts';
@@ -14,13 +15,14 @@ import { ExitCode } from '../io.ts';
 import { configOption } from './options.ts';
 
 /**
- * `crossdock start`: the hub as a long-running service. It logs JSON lines to stdout and stops
+ * `crossdock start`: the hub as a long-running service, with the operations console at
+ * `/console/` when the configuration has a `console:` block. It logs JSON lines to stdout and stops
  * cleanly on SIGINT / SIGTERM: the HTTP server first (no new events), then the runtime (work in
  * progress finishes), then the database.
  */
 export function startCommand(context: CommandContext, setExitCode: (code: number) => void): Command {
   return new Command('start')
-    .description('run the hub: event log, flows, delivery queues and the HTTP API')
+    .description('run the hub: event log, flows, delivery queues, the HTTP API and (with a console: block) the console')
     .addOption(configOption())
     .option('--host <address>', 'listen on this interface instead of http.host')
     .option('--port <n>', 'listen on this port instead of http.port (0: any free port)', portNumber)
@@ -76,6 +78,8 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
     logger,
     inbound: config.inbound,
     delivery: { retry: config.delivery.retry, circuit: config.delivery.circuit, leaseMs: config.delivery.leaseMs },
+    // No `console:` block, no console: the hub serves its API only.
+    console: config.console ? { users: config.console.users, cookieSecret: config.console.cookieSecret, secureCookie: config.console.secureCookie } : false,
     onSchedulerError: (job, error) => logger.error({ job, err: error }, 'scheduled job failed'),
   });
   logger.info({ flows: modules.map((module) => module.name) }, 'retail flows ready');
@@ -86,6 +90,10 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
     await hub.start();
     const address = await server.listen({ host: config.http.host, port: config.http.port });
     logger.info({ url: address, storage: config.storage.kind, database: config.storage.kind === 'sqlite' ? config.storage.path : undefined }, `crossdock listening on ${address}`);
+    if (config.console) {
+      const consoleUrl = `${address}${CONSOLE_UI_PREFIX}`;
+      logger.info({ url: consoleUrl, users: config.console.users.length }, `console at ${consoleUrl}`);
+    }
     if (!stop.aborted) await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
     logger.info('stopping: closing the HTTP server, finishing work in progress');
   } finally {

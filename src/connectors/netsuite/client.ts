@@ -71,6 +71,16 @@ export class NetSuiteClient {
     return internalIdOf(response, args.type);
   }
 
+  /**
+   * Update by internal id: `PATCH /record/v1/{type}/{id}`; omitted fields stay as they are, and a
+   * missing record is a 404 `NONEXISTENT_ID` (never a create). Answers the internal id.
+   * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545142173.html
+   */
+  async update(args: { type: string; id: string; body: Record<string, unknown>; signal?: AbortSignal }): Promise<string> {
+    await this.send({ method: 'PATCH', path: recordPath(args.type, args.id), body: args.body, ...(args.signal && { signal: args.signal }) });
+    return args.id;
+  }
+
   /** A record by external id, or undefined when there is none. */
   async findByExternalId(args: { type: string; externalId: string; signal?: AbortSignal }): Promise<{ id: string } | undefined> {
     try {

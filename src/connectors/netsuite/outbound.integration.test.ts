@@ -41,10 +41,53 @@ describe('NetSuite connector: writes', () => {
     // ?replace=item: the replayed (here: changed) lines replace the old ones instead of being added.
     expect((booked[0]!.fields.item as { items: unknown[] }).items).toHaveLength(1);
 
-    const customer = sampleCustomer({ hubId: 'cus_TEST_0001' });
+    // Not yet in NetSuite: no internal id (the fixture's would name a record the sandbox lacks).
+    const customer = sampleCustomer({ hubId: 'cus_TEST_0001', externalIds: {} });
     const created = idOf(await send('upsertCustomer', customer.hubId, customer));
     expect(idOf(await send('upsertCustomer', customer.hubId, { ...customer, name: { ...customer.name, family: 'Smith' } }))).toBe(created);
     expect(store().getByExternalId('customer', 'cus_TEST_0001')?.fields).toMatchObject({ isPerson: true, firstName: 'Jane', lastName: 'Smith', email: 'jane.doe@example.com' });
+  });
+
+  it('writes a customer created natively in NetSuite by its internal id: one record, now with the hub external id', async () => {
+    const native = store().list('customer').length;
+    const created = fixture.netsuite.records.create('customer', { isPerson: true, firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', phone: '+13125550100' });
+    expect(created.externalId).toBeUndefined();
+    // As the customer poller or backfill reads it: hub id and NetSuite id from the internal id.
+    const hubId = `cus_netsuite_${created.id}`;
+    const read = sampleCustomer({ hubId, externalIds: { netsuite: created.id }, name: { given: 'Grace', family: 'Hopper', full: 'Grace Hopper' }, emails: [{ address: 'grace@example.com', use: 'other', primary: true }], phones: [{ number: '+13125550199', type: 'mobile', primary: true }] });
+
+    expect(idOf(await send('upsertCustomer', hubId, read))).toBe(created.id);
+    const customers = () => store().list('customer');
+    expect(customers()).toHaveLength(native + 1);
+    const record = store().get('customer', created.id);
+    expect(record?.externalId).toBe(hubId);
+    expect(record?.fields).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', phone: '+13125550199' });
+
+    // Later writes find the same record by either key.
+    expect(idOf(await send('upsertCustomer', hubId, { ...read, name: { ...read.name, family: 'Murray Hopper' } }))).toBe(created.id);
+    expect(store().get('customer', created.id)?.fields.lastName).toBe('Murray Hopper');
+    expect(idOf(await send('upsertCustomer', hubId, { ...read, externalIds: {} }))).toBe(created.id);
+    expect(customers()).toHaveLength(native + 1);
+    expect(store().getByExternalId('customer', hubId)?.id).toBe(created.id);
+    expect(store().get('customer', created.id)?.fields).toMatchObject({ lastName: 'Hopper' });
+  });
+
+  it('refuses to recreate a customer deleted in NetSuite, and to take an external id another customer holds', async () => {
+    const created = fixture.netsuite.records.create('customer', { companyName: 'Gone Ltd' });
+    fixture.netsuite.records.delete(created);
+    const before = store().list('customer').length;
+    const gone = sampleCustomer({ hubId: `cus_netsuite_${created.id}`, externalIds: { netsuite: created.id } });
+    const deleted = refusal(await send('upsertCustomer', gone.hubId, gone));
+    expect(deleted).toMatchObject({ code: 'NONEXISTENT_ID', field: 'externalIds.netsuite', system: 'netsuite' });
+    expect(deleted.message).toMatch(/deleted or merged in NetSuite/);
+    expect(store().list('customer')).toHaveLength(before);
+
+    // The hub id already names another NetSuite customer (a duplicate made before this fix): NetSuite's refusal, not a merge.
+    const native = fixture.netsuite.records.create('customer', { companyName: 'Native Ltd' });
+    fixture.netsuite.records.create('customer', { companyName: 'Native Ltd (hub copy)' }, 'cus_DUPLICATE');
+    const taken = refusal(await send('upsertCustomer', 'cus_DUPLICATE', sampleCustomer({ hubId: 'cus_DUPLICATE', externalIds: { netsuite: native.id } })));
+    expect(taken).toMatchObject({ code: 'USER_ERROR', field: 'externalId' });
+    expect(store().get('customer', native.id)?.externalId).toBeUndefined();
   });
 
   it('runs an order through fulfilment, invoice, return, credit memo and refund, each once however often it is delivered', async () => {

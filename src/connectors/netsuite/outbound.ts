@@ -8,7 +8,7 @@ import type { NetSuiteMappingName, NetSuiteMappings } from './mappings.ts';
 
 /** The delivery operations the NetSuite connector accepts, with the canonical payload of each. */
 export const NetSuiteOperation = {
-  /** Customer → customer, upserted by the hub id. */
+  /** Customer → customer: updated by its internal id when NetSuite holds it, else upserted by the hub id. */
   upsertCustomer: 'upsertCustomer',
   /** Order → salesOrder, upserted by the order number. */
   bookOrder: 'bookOrder',
@@ -60,8 +60,7 @@ interface Write {
 type Handler = (write: Write) => Promise<string>;
 
 const HANDLERS: Record<NetSuiteOperation, Handler> = {
-  upsertCustomer: async (w) =>
-    upsert(w, { type: 'customer', externalId: w.deps.customerExternalId(text(w, 'hubId')), mapping: 'customer.to-netsuite' }),
+  upsertCustomer: writeCustomer,
   bookOrder: async (w) =>
     upsert(w, { type: 'salesOrder', externalId: externalIdOf.salesOrder({ orderNumber: text(w, 'orderNumber') }), mapping: 'sales-order.to-netsuite', replace: ['item'] }),
   recordFulfillment: async (w) =>
@@ -135,6 +134,41 @@ async function body(w: Write, mapping: NetSuiteMappingName): Promise<Record<stri
 /** `PUT /record/v1/{type}/eid:{externalId}`: creates or updates; the same body twice is one record. */
 async function upsert(w: Write, args: { type: string; externalId: string; mapping: NetSuiteMappingName; replace?: string[] }): Promise<string> {
   return w.deps.client.upsert({ type: args.type, externalId: args.externalId, body: await body(w, args.mapping), ...(args.replace && { replace: args.replace }), signal: w.signal });
+}
+
+/** NetSuite internal ids are digits; the initial load keys customers by their number (`CUST-0001`) instead. */
+const NETSUITE_INTERNAL_ID = /^[0-9]+$/;
+
+/**
+ * A customer whose `externalIds.netsuite` is an internal id is one NetSuite already holds (e.g.
+ * created natively there and read by the poller or backfill, so it has no hub external id): it is
+ * updated in place by that id and given the hub's external id on the way. An upsert by the hub's
+ * external id would not find it and would create a second customer. Any other customer is
+ * upserted by the hub's external id. Either way the outcome is the internal id.
+ */
+async function writeCustomer(w: Write): Promise<string> {
+  const externalId = w.deps.customerExternalId(text(w, 'hubId'));
+  const internalId = netSuiteInternalIdOf(w.payload);
+  if (internalId === undefined) return upsert(w, { type: 'customer', externalId, mapping: 'customer.to-netsuite' });
+  const fields = { ...(await body(w, 'customer.to-netsuite')), externalId };
+  try {
+    return await w.deps.client.update({ type: 'customer', id: internalId, body: fields, signal: w.signal });
+  } catch (error) {
+    if (!(error instanceof PermanentError) || error.code !== 'NONEXISTENT_ID') throw error;
+    // Deleted or merged away in NetSuite: creating it again by external id would undo that silently.
+    throw new PermanentError(
+      `${error.message} (customer ${internalId}, externalIds.netsuite of ${text(w, 'hubId')}: it was deleted or merged in NetSuite, so the hub does not create it again; restore it there or correct the customer's NetSuite id, then retry)`,
+      { system: NETSUITE_SYSTEM, code: error.code, field: 'externalIds.netsuite', ...(error.details && { details: error.details }) },
+      { cause: error },
+    );
+  }
+}
+
+function netSuiteInternalIdOf(payload: Record<string, unknown>): string | undefined {
+  const externalIds = payload.externalIds;
+  if (typeof externalIds !== 'object' || externalIds === null) return undefined;
+  const id = (externalIds as { netsuite?: unknown }).netsuite;
+  return typeof id === 'string' && NETSUITE_INTERNAL_ID.test(id) ? id : undefined;
 }
 
 /**

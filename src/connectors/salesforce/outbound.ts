@@ -6,6 +6,7 @@ import { SALESFORCE_SYSTEM } from './failures.ts';
 import type { SalesforceMappingName, SalesforceMappings } from './mappings.ts';
 import { upsertCollection } from './outbound/collections.ts';
 import type { OrderProjection } from './outbound/orders.ts';
+import { accountIdOf } from './outbound/record-ids.ts';
 
 /** The delivery operations of the Salesforce connector (the CRM role). */
 export const SalesforceOperation = {
@@ -26,9 +27,16 @@ export interface CaseStatusUpdate {
   status: string;
 }
 
-/** Collections operations: the object written and the mapping that builds its records. */
-export const COLLECTION_OPERATIONS: Record<Exclude<SalesforceOperation, 'projectOrder'>, { object: string; mapping: SalesforceMappingName }> = {
-  upsertCustomer: { object: 'Account', mapping: 'customer.to-salesforce' },
+/**
+ * Collections operations: the object written, the mapping that builds its records, and (when a
+ * payload can name an existing record by its Salesforce Id) how to read that Id: such a record is
+ * updated by Id, not upserted by External_Id__c (see upsertCollection).
+ */
+export const COLLECTION_OPERATIONS: Record<
+  Exclude<SalesforceOperation, 'projectOrder'>,
+  { object: string; mapping: SalesforceMappingName; recordIdOf?: (payload: unknown) => string | undefined }
+> = {
+  upsertCustomer: { object: 'Account', mapping: 'customer.to-salesforce', recordIdOf: accountIdOf },
   upsertProduct: { object: 'Product2', mapping: 'product.to-salesforce' },
   upsertInventoryLevel: { object: 'Inventory_Level__c', mapping: 'inventory-level.to-salesforce' },
   upsertShipment: { object: 'Shipment__c', mapping: 'shipment.to-salesforce' },
@@ -53,5 +61,5 @@ export async function deliverToSalesforce(batch: readonly DeliveryItem[], contex
     const error = new PermanentError(`the Salesforce connector has no operation "${operation}" (known: ${Object.values(SalesforceOperation).join(', ')})`, { code: 'UNKNOWN_OPERATION', system: SALESFORCE_SYSTEM });
     return batch.map(() => ({ ok: false, error }));
   }
-  return upsertCollection({ object: target.object, batch, mapping: deps.mappings[target.mapping], client: deps.client, context });
+  return upsertCollection({ object: target.object, batch, mapping: deps.mappings[target.mapping], client: deps.client, context, ...(target.recordIdOf && { recordIdOf: target.recordIdOf }) });
 }

@@ -92,20 +92,26 @@ export function writesFor(customer: Customer, state: CustomerSyncState, context:
  * What a reporting system holds after its report: the fields it stated (pending ones excepted:
  * it still holds the older value, and the hub's newer one is on its way) over what it was sent
  * or confirmed before. Only the record the golden customer is linked to in that system counts.
+ * A field it reports as last sent has caught up: that write and the earlier ones of the field
+ * are history, so a later return to one of those values is a change by its users, not an echo.
  */
 export function confirmHeld(state: CustomerSyncState, role: string | undefined, held: Partial<Record<CustomerField, string | null>>): CustomerSyncState {
   if (role === undefined || Object.keys(held).length === 0) return state;
   const previous = state.targets[role];
-  // A field the system now reports as last sent has caught up: its earlier values are history.
-  const caughtUp = Object.keys(held).filter((field) => previous?.fields[field as CustomerField] === held[field as CustomerField]);
-  const earlier = (previous?.earlier ?? [])
-    .map((fields) => Object.fromEntries(Object.entries(fields).filter(([field]) => !caughtUp.includes(field))))
-    .filter((fields) => Object.keys(fields).length > 0);
+  const caughtUp = new Set(Object.keys(held).filter((field) => previous?.sent !== undefined && field in previous.sent && previous.sent[field as CustomerField] === held[field as CustomerField]));
+  const without = (fields: Partial<Record<CustomerField, string | null>>) => Object.fromEntries(Object.entries(fields).filter(([field]) => !caughtUp.has(field)));
+  const earlier = (previous?.earlier ?? []).map(without).filter((fields) => Object.keys(fields).length > 0);
+  const sent = previous?.sent === undefined ? undefined : without(previous.sent);
   return {
     ...state,
     targets: {
       ...state.targets,
-      [role]: { sequence: Math.max(previous?.sequence ?? 0, state.seq), fields: { ...previous?.fields, ...held }, ...(earlier.length > 0 && { earlier }) },
+      [role]: {
+        sequence: Math.max(previous?.sequence ?? 0, state.seq),
+        fields: { ...previous?.fields, ...held },
+        ...(sent !== undefined && Object.keys(sent).length > 0 && { sent }),
+        ...(earlier.length > 0 && { earlier }),
+      },
     },
   };
 }
@@ -113,19 +119,23 @@ export function confirmHeld(state: CustomerSyncState, role: string | undefined, 
 /** Writes whose echoes are still recognised as such; older ones have long been reported back. */
 const EARLIER_WRITES_KEPT = 5;
 
-/** Records that the writes were handed to delivery: each target now holds (or is about to hold) them. */
+/**
+ * Records that the writes were handed to delivery: each target now holds (or is about to hold)
+ * them. The write it was sent before moves to `earlier` (what the system said itself is not
+ * kept there: reporting its own value again is a change, not an echo).
+ */
 export function markSent(state: CustomerSyncState, writes: readonly Pick<CustomerWrite, 'role' | 'sequence' | 'fields'>[]): CustomerSyncState {
   const targets = { ...state.targets };
   for (const write of writes) {
     const previous = targets[write.role];
     if (previous && previous.sequence > write.sequence) continue; // a newer write already went
-    const earlier = previous ? [previous.fields, ...(previous.earlier ?? [])].slice(0, EARLIER_WRITES_KEPT) : [];
-    targets[write.role] = { sequence: write.sequence, fields: write.fields, ...(earlier.length > 0 && { earlier }) };
+    const earlier = [...(previous?.sent ? [previous.sent] : []), ...(previous?.earlier ?? [])].slice(0, EARLIER_WRITES_KEPT);
+    targets[write.role] = { sequence: write.sequence, fields: write.fields, sent: write.fields, ...(earlier.length > 0 && { earlier }) };
   }
   return { ...state, targets };
 }
 
-/** Whether `value` of `field` is one the hub sent `role` earlier (so reporting it is an echo). */
+/** Whether `value` of `field` is one the hub sent `role` earlier and has not seen it move past (so reporting it is an echo). */
 export function sentEarlier(state: CustomerSyncState, role: string | undefined, field: CustomerField, value: string | null): boolean {
   const target = role === undefined ? undefined : state.targets[role];
   return target?.earlier?.some((fields) => field in fields && fields[field] === value) ?? false;

@@ -36,8 +36,10 @@ export interface TargetView {
   /** The sync state sequence it was last sent (or confirmed) at: orders the writes of one customer. */
   sequence: number;
   fields: Partial<Record<CustomerField, string | null>>;
+  /** What the latest write sent it, less the fields it has since reported back (caught up). */
+  sent?: Partial<Record<CustomerField, string | null>>;
   /**
-   * Values sent before `fields` that the system has not yet been seen to move past: a report of
+   * Values sent before `sent` that the system has not yet been seen to move past: a report of
    * one of them is the system echoing an earlier write of the hub, not a change by its users.
    */
   earlier?: Partial<Record<CustomerField, string | null>>[];

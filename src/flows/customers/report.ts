@@ -92,6 +92,9 @@ const NO_ROLE = '\u0000unbound';
  * otherwise the fields it has a value for):
  * - equal to the golden value → `same` (this is what makes echoes of the hub's writes harmless);
  * - equal to what this source record said last time → `pending` (it has not caught up yet);
+ *   so is a value the hub sent this system earlier, unless the system owns the group: an owned
+ *   group's golden value only changes by its owner's own reports, so the owner repeating a value
+ *   the hub once sent it (opting back in after an opt-out) is its decision, never an echo;
  * - from a system whose role does not own the group → `rejected`;
  * - not newer than the golden value's own change → `stale`;
  * - otherwise → `accepted`, and the golden record takes it.
@@ -122,7 +125,7 @@ export function applyReport(args: { golden: Customer; state: CustomerSyncState; 
     const current = comparable(field, golden);
     let outcome: FieldOutcome;
     if (incoming === current) outcome = 'same';
-    else if ((view && field in view.fields && view.fields[field] === incoming) || sentEarlier(state, report.role, field, incoming)) outcome = 'pending';
+    else if ((view && field in view.fields && view.fields[field] === incoming) || (!ownsGroup(group) && sentEarlier(state, report.role, field, incoming))) outcome = 'pending';
     else if (!ownership.owns(role, ownershipEntity, group)) outcome = 'rejected';
     else if (report.version <= (state.fieldVersions[field] ?? Number.NEGATIVE_INFINITY)) outcome = 'stale';
     else outcome = 'accepted';

@@ -154,6 +154,41 @@ describe('customer sync: a profile from any system', () => {
     expect(agent.accepted).toEqual(['phones']);
   });
 
+  it('takes the owner opting back in even when the hub once sent it "no consent" (not an echo)', async () => {
+    await seedJane();
+    const salesforce = (seconds: number, consents: Customer['consents']) =>
+      profile({ sourceSystem: 'salesforce', sourceTimestamp: at(seconds), externalIds: { salesforce: '001A' }, consents });
+    const withdrawn: Customer['consents'] = { email: { status: 'withdrawn', source: 'salesforce', capturedAt: at(30) } };
+    // Other changes reach Salesforce between the consent changes: each write moves what it was sent on.
+    const shopifyPhone = (seconds: number, number: string) =>
+      profile({ hubId: 'shopify-customer-7', sourceSystem: 'shopify', sourceTimestamp: at(seconds), externalIds: { shopify: 'gid://shopify/Customer/7' }, phones: [{ number, type: 'mobile', primary: true }] });
+    await sync(shopifyPhone(20, '+13125550201'));
+    expect((await sync(salesforce(30, withdrawn))).accepted).toEqual(['consents']);
+    await sync(shopifyPhone(35, '+13125550351'));
+    const optIn = await sync(salesforce(40, {}));
+    expect(optIn.accepted).toEqual(['consents']);
+    expect((await golden()).consents).toEqual({});
+    expect(roles(optIn)).toEqual(['commerce']); // Shopify is told; Salesforce keeps its own consent
+    // And out again, and in again: every decision of the owner is taken.
+    expect((await sync(salesforce(50, withdrawn))).accepted).toEqual(['consents']);
+    await sync(shopifyPhone(55, '+13125550551'));
+    expect((await sync(salesforce(60, {}))).accepted).toEqual(['consents']);
+    expect((await golden()).consents).toEqual({});
+  });
+
+  it('takes an agent changing a contact field back to a value Salesforce itself held before (only what the hub sent is an echo)', async () => {
+    await seedJane();
+    const salesforcePhone = (seconds: number, number: string) =>
+      profile({ sourceSystem: 'salesforce', sourceTimestamp: at(seconds), externalIds: { salesforce: '001A' }, phones: [{ number, type: 'mobile', primary: true }] });
+    expect((await sync(salesforcePhone(20, '+13125550200'))).accepted).toEqual(['phones']);
+    // A Shopify name change is written to Salesforce: it moves what Salesforce was last sent on.
+    await sync(profile({ hubId: 'shopify-customer-7', sourceSystem: 'shopify', sourceTimestamp: at(25), externalIds: { shopify: 'gid://shopify/Customer/7' }, name: { given: 'Janet', family: 'Doe', full: 'Janet Doe' } }));
+    expect((await sync(salesforcePhone(30, '+13125550300'))).accepted).toEqual(['phones']);
+    const back = await sync(salesforcePhone(40, '+13125550200'));
+    expect(back.accepted).toEqual(['phones']);
+    expect((await golden()).phones[0]!.number).toBe('+13125550200');
+  });
+
   it('orders two changes of one second by the event time (Shopify stamps updated_at to the second)', async () => {
     await seedJane();
     const edit = (phone: string, time: string) =>

@@ -4,11 +4,13 @@ import type { Return } from '../../canonical/return.ts';
 import type { RecordStore } from '../../ports/storage.ts';
 import { PermanentError } from '../../runtime/errors.ts';
 import { defineFlow, type FlowContext, type FlowDefinition } from '../../runtime/flows/definition.ts';
+import { raiseAndAwaitOperator } from '../../runtime/flows/operator.ts';
 import type { FlowSettings } from '../settings.ts';
 import { showInCrm } from './crm.ts';
 import { creditTotal, decideEligibility, type EligibilityDecision } from './eligibility.ts';
-import { readEligibilityFacts, type EligibilityFacts } from './facts.ts';
+import { orderOf, readEligibilityFacts, type EligibilityFacts } from './facts.ts';
 import { ReturnEvent, ReturnException, ReturnFlow, ReturnsRecord } from './names.ts';
+import { lookAtOrder, orderLookPausesMs } from './order-looks.ts';
 import { deliverConfirmed, type CommandResult, type OutcomeIo } from './outcomes.ts';
 import { changeReturn, newReturnRecord, ReturnStage, saveReturnRecord, type ReturnChange, type ReturnRecord } from './record.ts';
 import { payBack } from './refund.ts';
@@ -27,7 +29,7 @@ export interface ReturnsFlowDeps {
 
 /**
  * One durable instance per RMA, from `retail.return.requested.v1` to the refund:
- * check eligibility → authorize in the ERP → expect the goods in the WMS → wait for the receipt
+ * wait until the ERP has booked the order → check eligibility → authorize in the ERP → expect the goods in the WMS → wait for the receipt
  * (or expire) → inspect the conditions → receive and credit in the ERP → pay back → close the case.
  * Every milestone is written to the return read model and shown in the CRM; every command the
  * next step depends on is awaited, and its failure goes to an operator (see outcomes.ts).
@@ -73,10 +75,10 @@ class ReturnProcess {
       await saveReturnRecord(this.deps.records, record, this.deps.clock());
       return record;
     });
-    const facts = await this.ctx.step('facts', () => readEligibilityFacts(this.deps.records, this.request));
-    const decision = decideEligibility({ request: this.request, facts, settings: this.deps.settings, claimedAt: this.record.claimedAt });
+    const checked = await this.checkAgainstBookedOrder(origin);
+    if (!checked) return;
+    const { facts, decision } = checked;
     if (!decision.eligible) {
-      if (origin === 'service') return this.reject('ineligible', decision);
       // The storefront has refunded already: the books must show it; someone should look at why.
       await this.ctx.raise('outside-policy', {
         code: ReturnException.storefrontOutsidePolicy,
@@ -93,6 +95,64 @@ class ReturnProcess {
     const amount = creditTotal(creditable, currency);
     if (!(await this.credit(amount, currency))) return;
     await this.refund(facts, decision, amount, currency);
+  }
+
+  /**
+   * The facts and the decision the return goes on with, once the ERP has booked the order. An RMA
+   * against an order the ERP does not hold is refused there for good (NetSuite: "Invalid Field
+   * Value … for the following field: createdFrom"), and the order's events may still be on their
+   * way (a storefront redelivers the webhooks a stopped hub did not answer, in any order; the
+   * booking is reported by a poller). So the order is looked at again after each of
+   * `orderLookPausesSeconds` until it is booked, and eligibility is decided on the facts as they
+   * are then. A service request that is not eligible is refused without the ERP (an unknown order
+   * as ORDER_NOT_FOUND); an order still not booked is raised as ORDER_NOT_BOOKED: retry looks
+   * again, resolve sends the RMA anyway (the operator says the ERP holds the order), discard
+   * cancels the return. Undefined when the return ends here.
+   */
+  private async checkAgainstBookedOrder(origin: ReturnRecord['origin']): Promise<{ facts: EligibilityFacts; decision: EligibilityDecision } | undefined> {
+    const pausesMs = orderLookPausesMs(this.deps.settings);
+    for (let round = 1; ; round++) {
+      // Round 1's facts and refusal keep their step names from before the wait existed, so returns
+      // under way then replay to the decision they made.
+      const suffix = round === 1 ? '' : `-${round}`;
+      const order = await lookAtOrder(this.ctx, {
+        records: this.deps.records,
+        orderNumber: this.request.orderNumber,
+        pausesMs,
+        name: `booking${suffix}`,
+        wakeOn: 'retail.order.booked.v1',
+        enough: (seen) => seen?.booked !== undefined,
+      });
+      const facts = await this.ctx.step(`facts${suffix}`, () => readEligibilityFacts(this.deps.records, this.request));
+      const decision = decideEligibility({ request: this.request, facts, settings: this.deps.settings, claimedAt: this.record.claimedAt });
+      if (!decision.eligible && origin === 'service') {
+        await this.reject(`ineligible${suffix}`, decision);
+        return undefined;
+      }
+      // The booking event itself is proof enough: the facts may record it a moment later.
+      if (order.facts?.booked || order.eventSeen) return { facts, decision };
+      const resolution = await raiseAndAwaitOperator(this.ctx, `order-not-booked-${round}`, {
+        code: ReturnException.orderNotBooked,
+        message: this.notBookedMessage(facts, pausesMs),
+        context: { ...this.context, round, orderKnown: orderOf(facts.order) !== undefined },
+      });
+      if (resolution.decision === 'discard') {
+        await this.giveUp('order-not-booked', 'cancelled', { outcome: 'discarded', payload: undefined, reason: resolution.reason });
+        return undefined;
+      }
+      if (resolution.decision === 'override') return { facts, decision };
+    }
+  }
+
+  /** What ORDER_NOT_BOOKED tells the operator: which order, what was waited for, what each decision does. */
+  private notBookedMessage(facts: EligibilityFacts, pausesMs: readonly number[]): string {
+    const waited = `${Math.round(pausesMs.reduce((sum, ms) => sum + ms, 0) / 1_000)} s`;
+    const order = this.request.orderNumber;
+    const why = orderOf(facts.order)
+      ? `order ${order} is not booked in the ERP (no booking reported within ${waited}; order capture may hold it, e.g. for a price mismatch or an unknown SKU)`
+      : `order ${order} is not known to the hub (not seen within ${waited})`;
+    const refunded = this.request.refundIds.length > 0 ? ' The storefront has already refunded it: the ERP must still book the return.' : '';
+    return `${why}, so no RMA is sent for ${this.rma}: the ERP would refuse it.${refunded} Retry once the order is booked; resolve if the ERP holds the order anyway (the RMA is sent); discard cancels the return.`;
   }
 
   private async change(name: string, change: ReturnChange): Promise<ReturnRecord> {

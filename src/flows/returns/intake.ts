@@ -9,22 +9,16 @@ import { roleOfSystem } from '../module.ts';
 import type { FlowSettings } from '../settings.ts';
 import { showInCrm } from './crm.ts';
 import { orderOf, type OrderFacts } from './facts.ts';
-import { ReturnEvent, ReturnFlow, ReturnsRecord } from './names.ts';
+import { ReturnEvent, ReturnFlow } from './names.ts';
+import { lookAtOrder, orderLookPausesMs } from './order-looks.ts';
 import { returnRequestFromCase, rmaNumberFor, storefrontReturnLines, storefrontReturnOf, type CaseReturnRequest, type StorefrontReturn } from './recognise.ts';
 import { applyChange, newReturnRecord, ReturnStage, saveReturnRecord } from './record.ts';
-
-/**
- * Pauses between looks for an order a request names but the hub does not know yet (its events
- * may still be on their way): about six minutes in all, then the request is refused.
- */
-export const ORDER_LOOKS_MS: readonly number[] = [0, 2_000, 10_000, 60_000, 300_000];
 
 export interface IntakeDeps {
   records: RecordStore;
   settings: FlowSettings['returns'];
   systems: Readonly<Record<string, string>>;
   clock: () => number;
-  orderLooksMs?: readonly number[];
 }
 
 type Source = { kind: 'case'; request: CaseReturnRequest; supportCase: Case } | { kind: 'storefront'; storefront: StorefrontReturn } | { kind: 'ignored' };
@@ -72,7 +66,8 @@ export function intakeFlow(deps: IntakeDeps): FlowDefinition {
 
 async function fromCase(ctx: FlowContext, deps: IntakeDeps, request: CaseReturnRequest, supportCase: Case): Promise<Return | undefined> {
   const rmaNumber = rmaNumberFor({ caseNumber: request.caseNumber });
-  const facts = await lookForOrder(ctx, deps, request.orderNumber);
+  // Its events may still be on their way: looked for again after each of `orderLookPausesSeconds`, then refused.
+  const facts = await lookForOrder(ctx, deps, request.orderNumber, orderLookPausesMs(deps.settings));
   const order = orderOf(facts);
   const named = order?.lines.find((line) => line.lineNumber === request.orderLineNumber) ?? order?.lines.find((line) => line.sku === request.sku);
   const line = named ?? (request.sku === undefined ? order?.lines[0] : undefined);
@@ -113,8 +108,9 @@ async function fromCase(ctx: FlowContext, deps: IntakeDeps, request: CaseReturnR
 async function fromStorefront(ctx: FlowContext, deps: IntakeDeps, storefront: StorefrontReturn): Promise<Return> {
   const { refund } = storefront;
   const rmaNumber = rmaNumberFor({ refundHubId: refund.hubId });
-  // The order was placed before it was refunded: one look, no waiting (the ERP booking is checked later).
-  const facts = await lookForOrder(ctx, { ...deps, orderLooksMs: [0] }, storefront.orderNumber);
+  // One look, no waiting: the refund's own lines make the request, and the returns flow waits for
+  // the order and its ERP booking (its webhook may come after the refund's) before it decides.
+  const facts = await lookForOrder(ctx, deps, storefront.orderNumber, [0]);
   const order = orderOf(facts);
   return {
     hubId: hubIdOf(rmaNumber),
@@ -135,15 +131,10 @@ async function fromStorefront(ctx: FlowContext, deps: IntakeDeps, storefront: St
   };
 }
 
-/** The order's facts, looking again after each pause of `ORDER_LOOKS_MS` while it is unknown. */
-async function lookForOrder(ctx: FlowContext, deps: IntakeDeps, orderNumber: string): Promise<OrderFacts | undefined> {
-  const pauses = deps.orderLooksMs ?? ORDER_LOOKS_MS;
-  for (const [look, pauseMs] of pauses.entries()) {
-    if (pauseMs > 0) await ctx.sleep(`order-pause-${look}`, pauseMs);
-    const facts = await ctx.step(`order-look-${look}`, async () => (await deps.records.get<OrderFacts>(ReturnsRecord.order, orderNumber))?.data ?? null);
-    if (facts && orderOf(facts)) return facts;
-  }
-  return undefined;
+/** The order's facts, looking again after each pause while the hub does not know the order. */
+async function lookForOrder(ctx: FlowContext, deps: IntakeDeps, orderNumber: string, pausesMs: readonly number[]): Promise<OrderFacts | undefined> {
+  const { facts } = await lookAtOrder(ctx, { records: deps.records, orderNumber, pausesMs, name: 'order', wakeOn: 'retail.order.placed.v1', enough: (seen) => orderOf(seen) !== undefined });
+  return facts;
 }
 
 function hubIdOf(rmaNumber: string): string {

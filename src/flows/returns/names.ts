@@ -51,6 +51,8 @@ export const ReturnsRecord = {
 
 /** Exception codes the returns flows raise, what the console groups them by. */
 export const ReturnException = {
+  /** The order was still unknown or not booked in the ERP after every look: no RMA is sent (awaits an operator). */
+  orderNotBooked: 'ORDER_NOT_BOOKED',
   /** The ERP refused the return authorization (awaits an operator). */
   authorizationFailed: 'ERP_RETURN_AUTHORIZATION_FAILED',
   /** The WMS refused the expected receipt (awaits an operator). */

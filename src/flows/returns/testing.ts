@@ -16,10 +16,12 @@ const SALESFORCE_API = 'v62.0';
 
 /**
  * The `flows:` settings for a test world: the given ones, with pending commands looked at every
- * half second at most (the default backs off to a minute, which would make waiting tests slow).
+ * half second at most (the default backs off to a minute, which would make waiting tests slow),
+ * and an order and its ERP booking looked for every half second for up to 30 s (the default waits
+ * minutes; the NetSuite poller reports a booking once the change has settled, about 5 s).
  */
 export function returnsTestSettings(settings: { returns?: Record<string, unknown> } = {}): unknown {
-  return { ...settings, returns: { outcomeCheckMaxSeconds: 0.5, ...settings.returns } };
+  return { ...settings, returns: { outcomeCheckMaxSeconds: 0.5, orderLookPausesSeconds: Array.from({ length: 60 }, () => 0.5), ...settings.returns } };
 }
 
 export interface OrderSpec {
@@ -27,6 +29,8 @@ export interface OrderSpec {
   /** Default CUST-0001 (a customer every sandbox is seeded with). */
   customerNumber?: string;
   lines: { sku: string; quantity: number }[];
+  /** Book it in NetSuite; default true. false: order capture holds it (e.g. a price mismatch), so the ERP never books it. */
+  book?: boolean;
   /** Take the card payment (payments sandbox) and report its capture; default true. */
   pay?: boolean;
   /** Ship and deliver through the WMS; default true. A date backdates the delivery. */
@@ -51,10 +55,7 @@ export interface PlacedOrder {
 export async function placeDeliveredOrder(world: RetailWorld, spec: OrderSpec): Promise<PlacedOrder> {
   const order = orderOf(world, spec);
   await postEvents(world, [createRetailEvent({ type: 'retail.order.placed.v1', data: order, source: 'crossdock://test/checkout', id: `placed-${order.orderNumber}` })]);
-  await world.retail.hub.delivery.enqueue([
-    { target: 'erp', kind: 'command', key: order.orderNumber, operation: 'bookOrder', payload: order, idempotencyKey: `test-book-${order.orderNumber}` },
-  ]);
-  await eventually(() => world.sandboxes.netsuite.records.store.getByExternalId('salesOrder', order.orderNumber), `sales order ${order.orderNumber} in NetSuite`, 15_000);
+  if (spec.book !== false) await bookInNetSuite(world, order);
   let paymentIntent: string | undefined;
   if (spec.pay !== false) paymentIntent = await payFor(world, order);
   if (spec.deliver !== false) await deliver(world, order, spec.deliver === true || spec.deliver === undefined ? undefined : spec.deliver.occurredAt);
@@ -143,26 +144,54 @@ async function deliver(world: RetailWorld, order: Order, occurredAt: string | un
   }
 }
 
+/** The order booked in NetSuite through the ERP connector (what order capture does); the NetSuite poller then reports `retail.order.booked.v1`. */
+export async function bookInNetSuite(world: RetailWorld, order: Order): Promise<void> {
+  await world.retail.hub.delivery.enqueue([
+    { target: 'erp', kind: 'command', key: order.orderNumber, operation: 'bookOrder', payload: order, idempotencyKey: `test-book-${order.orderNumber}` },
+  ]);
+  await eventually(() => world.sandboxes.netsuite.records.store.getByExternalId('salesOrder', order.orderNumber), `sales order ${order.orderNumber} in NetSuite`, 15_000);
+}
+
 /**
  * A storefront order (Shopify checkout, whose webhook reports it), booked in NetSuite through the
  * ERP connector on a known customer (order capture's job) and delivered through the WMS.
  */
 export async function placeDeliveredStorefrontOrder(world: RetailWorld, lines: { sku: string; quantity: number }[]): Promise<{ order: Order; shopifyOrderId: number; lineItemIds: number[] }> {
+  const placed = placeStorefrontOrder(world, lines);
+  await world.quiet();
+  const order = await storefrontOrderPlaced(world, placed.orderNumber);
+  await bookStorefrontOrder(world, order);
+  await deliverStorefrontOrder(world, order);
+  await world.quiet();
+  return { order, shopifyOrderId: placed.shopifyOrderId, lineItemIds: placed.lineItemIds };
+}
+
+/** An order placed at the Shopify checkout; its orders/create webhook goes to the hub (faults permitting). */
+export function placeStorefrontOrder(world: RetailWorld, lines: { sku: string; quantity: number }[]): { orderNumber: string; shopifyOrderId: number; lineItemIds: number[] } {
   const placed = world.sandboxes.shopify.placeOrder({ email: 'jane.doe@example.com', lineItems: lines });
   if (!placed.ok) throw new Error(`the Shopify sandbox refused the order: ${JSON.stringify(placed)}`);
-  const orderNumber = `SHOP-${placed.value.number}`;
-  await world.quiet();
-  const [logged] = await world.adapters.bus.find({ type: 'retail.order.placed.v1', subject: orderNumber, limit: 1 });
-  if (!logged) throw new Error(`no retail.order.placed.v1 for ${orderNumber} in the log`);
-  const order = logged.event.data as Order;
-  const booked: Order = { ...order, customer: { ...order.customer, customerId: 'CUST-0001' }, fulfilment: { ...order.fulfilment, locationCode: 'DC-EAST', shippingAddress: { line1: '12 Acacia Avenue', city: 'Chicago', region: 'IL', postalCode: '60601', country: 'US' } } };
-  await world.retail.hub.delivery.enqueue([
-    { target: 'erp', kind: 'command', key: orderNumber, operation: 'bookOrder', payload: booked, idempotencyKey: `test-book-${orderNumber}` },
-  ]);
-  await eventually(() => world.sandboxes.netsuite.records.store.getByExternalId('salesOrder', orderNumber), `sales order ${orderNumber} in NetSuite`, 15_000);
-  await deliver(world, booked, undefined);
-  await world.quiet();
-  return { order, shopifyOrderId: placed.value.id, lineItemIds: placed.value.lineItems.map((line) => line.id) };
+  return { orderNumber: `SHOP-${placed.value.number}`, shopifyOrderId: placed.value.id, lineItemIds: placed.value.lineItems.map((line) => line.id) };
+}
+
+/** The storefront order as the hub logged it (`retail.order.placed.v1`), once its webhook came in. */
+export async function storefrontOrderPlaced(world: RetailWorld, orderNumber: string): Promise<Order> {
+  const logged = await eventually(async () => (await world.adapters.bus.find({ type: 'retail.order.placed.v1', subject: orderNumber, limit: 1 }))[0], `retail.order.placed.v1 for ${orderNumber} in the log`, 15_000);
+  return logged.event.data as Order;
+}
+
+/** A storefront order as order capture hands it on: on a known customer, fulfilled from the DC. */
+function fulfilledAs(order: Order): Order {
+  return { ...order, customer: { ...order.customer, customerId: 'CUST-0001' }, fulfilment: { ...order.fulfilment, locationCode: 'DC-EAST', shippingAddress: { line1: '12 Acacia Avenue', city: 'Chicago', region: 'IL', postalCode: '60601', country: 'US' } } };
+}
+
+/** A storefront order booked in NetSuite as order capture would (see `placeDeliveredStorefrontOrder`). */
+export function bookStorefrontOrder(world: RetailWorld, order: Order): Promise<void> {
+  return bookInNetSuite(world, fulfilledAs(order));
+}
+
+/** A storefront order delivered through the WMS (released, picked, packed, shipped, delivered). */
+export function deliverStorefrontOrder(world: RetailWorld, order: Order): Promise<void> {
+  return deliver(world, fulfilledAs(order), undefined);
 }
 
 /** A return taken at the storefront and refunded there (as the traffic generator's `storefront-return`). */

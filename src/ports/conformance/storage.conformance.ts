@@ -262,6 +262,8 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         expect(await delivery.unfinishedOlderThan({ operations, enqueuedBefore: now, limit: 1 })).toHaveLength(1);
         expect(await delivery.unfinishedOlderThan({ operations, enqueuedBefore: Date.now() - 60_000, limit: 10 })).toEqual([]);
         expect(await delivery.unfinishedOlderThan({ operations: [], enqueuedBefore: now, limit: 10 })).toEqual([]);
+        // Without operations: every unfinished item, of any operation.
+        expect((await delivery.unfinishedOlderThan({ enqueuedBefore: now, limit: 10 })).length).toBeGreaterThanOrEqual(late.length);
       });
 
       it('prunes delivered items older than a cut-off', async () => {
@@ -379,6 +381,16 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         await timers.cancel('t2');
         expect(await timers.nextFireAt()).toBeUndefined();
       });
+
+      it('frees the timers a dead worker had claimed, for the embedded restart', async () => {
+        const { timers } = pair.storage;
+        await timers.arm({ id: 't-sla', flowId: 'f1', step: 'sla', fireAt: now });
+        expect((await timers.claimDue(claimNow(now))).map((timer) => timer.id)).toEqual(['t-sla']);
+        expect(await timers.upcoming(5)).toEqual([{ id: 't-sla', flowId: 'f1', step: 'sla', fireAt: now, leaseUntil: now + 30_000 }]);
+        expect(await timers.recover()).toBe(1);
+        expect((await timers.upcoming(5))[0]!.leaseUntil).toBeNull();
+        expect((await timers.claimDue(claimNow(now + 1))).map((timer) => timer.id)).toEqual(['t-sla']);
+      });
     });
 
     describe('idempotency keys and cross-references', () => {
@@ -461,13 +473,42 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
     describe('schedules', () => {
       it('lets exactly one owner take each due run and remembers the next one', async () => {
         const { schedules } = pair.storage;
-        const take = (owner: string, dueAt: number) => schedules.tryAcquire({ name: 'poll-erp', dueAt, owner, now });
+        const take = (owner: string, dueAt: number) => schedules.tryAcquire({ name: 'poll-erp', dueAt, owner, now, leaseMs: 30_000 });
         expect(await take('worker-a', 1_000)).toBe(true);
         expect(await take('worker-b', 1_000)).toBe(false);
         await schedules.finish({ name: 'poll-erp', dueAt: 1_000, nextDueAt: 2_000, outcome: 'ok', now });
         expect(await schedules.nextDue('poll-erp')).toBe(2_000);
+        // A finished run is never taken again, however late.
+        expect(await schedules.tryAcquire({ name: 'poll-erp', dueAt: 1_000, owner: 'worker-c', now: now + 3_600_000, leaseMs: 30_000 })).toBe(false);
         expect(await take('worker-b', 2_000)).toBe(true);
         expect(await schedules.list()).toMatchObject([{ name: 'poll-erp', lastDueAt: 2_000, owner: 'worker-b' }]);
+      });
+
+      it('gives a run whose holder died mid-run to another worker once its lease runs out, and not before', async () => {
+        const { schedules } = pair.storage;
+        const take = (owner: string, at: number) => schedules.tryAcquire({ name: 'poll-crm', dueAt: 1_000, owner, now: at, leaseMs: 30_000 });
+        expect(await take('worker-a', now)).toBe(true);
+        // Not even the next due time is taken while worker-a's run is held: one run at a time.
+        expect(await schedules.tryAcquire({ name: 'poll-crm', dueAt: 2_000, owner: 'worker-b', now: now + 1, leaseMs: 30_000 })).toBe(false);
+        // worker-a is alive and renews; worker-b must wait.
+        expect(await schedules.renew({ name: 'poll-crm', dueAt: 1_000, owner: 'worker-a', leaseUntil: now + 50_000 })).toBe(true);
+        expect(await take('worker-b', now + 40_000)).toBe(false);
+        // worker-a died (no more renewals): the lease runs out and the run is taken again.
+        expect(await take('worker-b', now + 50_000)).toBe(true);
+        expect(await schedules.renew({ name: 'poll-crm', dueAt: 1_000, owner: 'worker-a', leaseUntil: now + 90_000 })).toBe(false);
+        await schedules.finish({ name: 'poll-crm', dueAt: 1_000, nextDueAt: 2_000, outcome: 'ok', now: now + 51_000 });
+        expect(await schedules.list()).toMatchObject([{ name: 'poll-crm', owner: 'worker-b', lastOutcome: 'ok', finishedAt: now + 51_000 }]);
+      });
+
+      it('frees at once the runs other owners left unfinished (the embedded restart)', async () => {
+        const { schedules } = pair.storage;
+        expect(await schedules.tryAcquire({ name: 'poll-wms', dueAt: 1_000, owner: 'killed', now, leaseMs: 30_000 })).toBe(true);
+        expect(await schedules.tryAcquire({ name: 'poll-erp', dueAt: 1_000, owner: 'killed', now, leaseMs: 30_000 })).toBe(true);
+        await schedules.finish({ name: 'poll-erp', dueAt: 1_000, nextDueAt: 2_000, outcome: 'ok', now });
+        expect(await schedules.recoverAbandoned({ owner: 'restarted' })).toBe(1);
+        expect(await schedules.tryAcquire({ name: 'poll-wms', dueAt: 1_000, owner: 'restarted', now: now + 1, leaseMs: 30_000 })).toBe(true);
+        // Its own runs in progress stay its own.
+        expect(await schedules.recoverAbandoned({ owner: 'restarted' })).toBe(0);
       });
     });
 

@@ -309,6 +309,46 @@ describe('FlowEngine', () => {
     expect((await adapters.bus.find({ type: 'retail.order.reminded.v1' })).map((entry) => entry.event.subject)).toEqual(['SO-8']);
   });
 
+  it('keeps firing other timers when firing one fails (the failed one stays claimed and fires after its lease)', async () => {
+    adapters = await openSqlite({ path: ':memory:' });
+    const flow = defineFlow({
+      name: 'reminder',
+      startsOn: ['retail.order.placed.v1'],
+      instanceId: (event) => `reminder:${event.subject}`,
+      async run(ctx) {
+        await ctx.sleep('wait', ctx.key === 'SO-BAD' ? 50 : 150);
+        await ctx.emit('reminded', { type: 'retail.order.reminded.v1', subject: ctx.key, data: {} });
+      },
+    });
+    // Storage that fails once when the first timer (SO-BAD's) is fired.
+    let failed = false;
+    const flows = adapters.storage.flows;
+    const storage = {
+      ...adapters.storage,
+      flows: Object.assign(Object.create(Object.getPrototypeOf(flows) as object) as typeof flows, flows, {
+        get: async (id: string) => {
+          const instance = await flows.get(id);
+          if (id === 'reminder:SO-BAD' && instance?.status === 'waiting' && !failed) {
+            failed = true;
+            throw new Error('SQLITE_BUSY: database is locked');
+          }
+          return instance;
+        },
+      }),
+    };
+    engine = new FlowEngine({ bus: adapters.bus, storage, enqueue: (items) => adapters.storage.delivery.enqueue(items), flows: [flow], recoveryPollMs: 60_000, timerPollMs: 20 });
+    const errors: string[] = [];
+    engine.events.on('timer-error', ({ timer, error }: { timer: { flowId: string }; error: Error }) => errors.push(`${timer.flowId}: ${error.message}`));
+    engine.start();
+    await adapters.bus.publish([placed('SO-BAD'), placed('SO-OK')]);
+    await eventually(async () => (await flows.get('reminder:SO-OK'))?.status === 'completed', 'the other timer fired');
+    expect(errors).toEqual(['reminder:SO-BAD: SQLITE_BUSY: database is locked']);
+    // SO-BAD's timer is still there, claimed: it fires again once the lease runs out.
+    const [left] = await adapters.storage.timers.upcoming(5);
+    expect(left).toMatchObject({ flowId: 'reminder:SO-BAD', step: 'wait' });
+    expect(left!.leaseUntil).not.toBeNull();
+  });
+
   it('runs a stateless flow without storing an instance, keyed by the event so nothing happens twice', async () => {
     await start([
       defineFlow({

@@ -54,6 +54,8 @@ export class FlowEngine {
   private subscription: Subscription | undefined;
   private loops: Promise<void>[] = [];
   private running = false;
+  /** Settles once the timer claims of a crashed process are freed (or at once: nothing to free). */
+  private recovered: Promise<unknown> = Promise.resolve();
   private wakeTimers: (() => void) | undefined;
 
   constructor(private readonly options: FlowEngineOptions) {
@@ -73,9 +75,15 @@ export class FlowEngine {
     this.retryStep = (fn) => policy.execute(() => fn());
   }
 
-  start(): void {
+  /**
+   * Starts consuming events and firing timers. `recoverTimerClaims` first frees the timers an
+   * earlier process had claimed when it died, so they fire now rather than after their lease:
+   * only safe when no other worker shares the storage (the embedded mode).
+   */
+  start(options: { recoverTimerClaims?: boolean } = {}): void {
     if (this.running) return;
     this.running = true;
+    if (options.recoverTimerClaims) this.recovered = this.options.storage.timers.recover();
     this.subscription = this.options.bus.consume({
       name: this.options.consumerName ?? 'flows',
       batchSize: this.options.batchSize ?? 500,
@@ -376,20 +384,34 @@ export class FlowEngine {
   private withLock(id: string, work: () => Promise<void>): Promise<void> {
     const previous = this.locks.get(id) ?? Promise.resolve();
     const next = previous.then(work, work);
-    const tracked = next.finally(() => {
-      if (this.locks.get(id) === tracked) this.locks.delete(id);
-    });
+    // The caller handles `next`'s failure; the lock only orders the work, so its own copy never
+    // rejects (an unhandled rejection would take the whole process down).
+    const tracked = next
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.locks.get(id) === tracked) this.locks.delete(id);
+      });
     this.locks.set(id, tracked);
     return next;
   }
 
   private async timerLoop(): Promise<void> {
     const { timers } = this.options.storage;
+    await this.recovered;
     while (this.running) {
       const due = await timers.claimDue({ now: this.clock(), limit: 100, leaseMs: 60_000 });
       for (const timer of due) {
-        await this.withLock(timer.flowId, () => this.completeWait(timer.flowId, { seq: null, event: null }, timer.step));
-        await timers.done(timer.id);
+        try {
+          await this.withLock(timer.flowId, () => this.completeWait(timer.flowId, { seq: null, event: null }, timer.step));
+          await timers.done(timer.id);
+        } catch (error) {
+          // One timer's failure (a storage conflict, a run that threw) must not stop every other
+          // timer: it stays claimed and fires again once its lease has run out.
+          this.events.emit('timer-error', { timer, error });
+        }
       }
       if (due.length > 0) continue;
       const next = await timers.nextFireAt();

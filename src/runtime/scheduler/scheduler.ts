@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ScheduleStore } from '../../ports/storage.ts';
@@ -22,8 +23,26 @@ export interface SchedulerOptions {
   clock?: () => number;
   /** Longest sleep between checks; also how soon a new leader notices a due run. */
   maxSleepMs?: number;
+  /**
+   * How long a run is held without a sign of life: renewed every third of it while the job
+   * runs, so only a worker that died mid-run loses it, and another (or its restart) takes the
+   * run again once it has run out. Default 30 s.
+   */
+  leaseMs?: number;
   onError?(job: string, error: unknown): void;
 }
+
+/** Emitted as `run` on `Scheduler.events` after every run (metrics count them). */
+export interface ScheduledRun {
+  job: string;
+  outcome: 'ok' | 'failed';
+  dueAt: number;
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** Default lease of a run in progress. */
+export const DEFAULT_SCHEDULE_LEASE_MS = 30_000;
 
 /**
  * Runs polling and batch jobs on cron expressions or intervals. Each due time is taken by
@@ -45,6 +64,8 @@ export class Scheduler {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly abort = new AbortController();
+  /** `run` (ScheduledRun) after every run. */
+  readonly events = new EventEmitter();
 
   constructor(private readonly options: SchedulerOptions) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -55,10 +76,15 @@ export class Scheduler {
     }
   }
 
-  start(): void {
+  /**
+   * Starts the loop. `recoverAbandoned` first frees the runs an earlier process left unfinished
+   * (killed mid-run), so they run again now rather than after their lease: only safe when no
+   * other worker shares the storage (the embedded mode).
+   */
+  start(options: { recoverAbandoned?: boolean } = {}): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loop = (options.recoverAbandoned ? this.options.store.recoverAbandoned({ owner: this.owner }).then(() => undefined) : Promise.resolve()).then(() => this.run());
   }
 
   async stop(): Promise<void> {
@@ -78,7 +104,7 @@ export class Scheduler {
         if (!this.running) break;
         const now = this.clock();
         const dueAt = (await store.nextDue(job.name)) ?? this.firstDueOf(job.name, now) ?? Infinity;
-        if (dueAt <= now && (await store.tryAcquire({ name: job.name, dueAt, owner: this.owner, now }))) {
+        if (dueAt <= now && (await store.tryAcquire({ name: job.name, dueAt, owner: this.owner, now, leaseMs: this.leaseMs }))) {
           await this.runJob(job, dueAt);
           // Its next run counts towards the sleep too: an interval job must not wait for the
           // longest sleep just because it ran in this pass.
@@ -104,20 +130,32 @@ export class Scheduler {
     return this.firstDue.get(name)!;
   }
 
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? DEFAULT_SCHEDULE_LEASE_MS;
+  }
+
   private async runJob(job: ScheduledJob, dueAt: number): Promise<void> {
     let outcome: 'ok' | 'failed' = 'ok';
     let error: string | undefined;
+    const startedAt = this.clock();
+    // The sign of life that keeps a long run ours (a crash stops it, and the lease runs out).
+    const heartbeat = setInterval(() => {
+      void this.options.store.renew({ name: job.name, dueAt, owner: this.owner, leaseUntil: this.clock() + this.leaseMs }).catch((caught: unknown) => this.options.onError?.(job.name, caught));
+    }, Math.max(1, Math.floor(this.leaseMs / 3)));
     try {
       await job.run({ dueAt, signal: this.abort.signal });
     } catch (caught) {
       outcome = 'failed';
       error = caught instanceof Error ? caught.message : String(caught);
       this.options.onError?.(job.name, caught);
+    } finally {
+      clearInterval(heartbeat);
     }
     const now = this.clock();
     // Next due after now (not after dueAt): missed periods collapse into this one run.
     const nextDueAt = this.next.get(job.name)!(Math.max(now, dueAt));
     await this.options.store.finish({ name: job.name, dueAt, nextDueAt, outcome, ...(error !== undefined && { error }), now });
+    this.events.emit('run', { job: job.name, outcome, dueAt, startedAt, finishedAt: now } satisfies ScheduledRun);
   }
 }
 

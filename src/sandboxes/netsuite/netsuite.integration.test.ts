@@ -113,6 +113,22 @@ describe('record API', () => {
     expect(rows).toMatchObject({ count: 1, items: [{ companyname: 'Globex Corporation' }] });
   });
 
+  it('sets an external id by PATCH on the internal id, and refuses one another record holds', async () => {
+    const created = await call('POST', record('customer'), { body: { companyName: 'Native Customer Inc' } });
+    const location = created.headers.get('location') ?? '';
+    const id = location.split('/').pop() ?? '';
+    const patched = await call('PATCH', record(`customer/${id}`), { body: { companyName: 'Native Customer Ltd', externalId: 'HUB-NATIVE-1' } });
+    expect(patched.status).toBe(204);
+    expect(patched.headers.get('location')).toBe(location);
+    expect(await (await call('GET', record('customer/eid:HUB-NATIVE-1'))).json()).toMatchObject({ id, companyName: 'Native Customer Ltd', externalId: 'HUB-NATIVE-1' });
+
+    const taken = await call('PATCH', record(`customer/${id}`), { body: { externalId: 'CUST-B2B-001' } });
+    expect(taken.status).toBe(400);
+    expect(await taken.json()).toMatchObject({ 'o:errorDetails': [{ 'o:errorCode': 'USER_ERROR', 'o:errorPath': 'externalId', detail: expect.stringMatching(/external ID CUST-B2B-001 already exists/) as unknown }] });
+    expect(await (await call('GET', record(`customer/${id}`))).json()).toMatchObject({ externalId: 'HUB-NATIVE-1' });
+    expect((await call('PATCH', record('customer/999999'), { body: { companyName: 'Gone' } })).status).toBe(404);
+  });
+
   it('lists records of a type with paging', async () => {
     const page = (await (await call('GET', record('location?limit=1'))).json()) as { count: number; hasMore: boolean; totalResults: number; items: { id: string; links: unknown[] }[] };
     expect(page).toMatchObject({ count: 1, hasMore: true, totalResults: 2 });

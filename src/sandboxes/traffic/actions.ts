@@ -22,6 +22,8 @@ export const ActionKind = {
   storefrontReturn: 'storefront-return',
   /** A return opened by customer service as a Salesforce Case. */
   serviceReturnCase: 'service-return-case',
+  /** The warehouse dock receives a returned parcel against the oldest expected return receipt (RMA). */
+  returnParcel: 'return-parcel',
   /** A customer changes their profile in one system. */
   customerEdit: 'customer-edit',
   /** The ERP becomes unreachable for a while (NetSuite downtime fault). */
@@ -46,6 +48,14 @@ export const ReturnReason = {
 export type ReturnReason = (typeof ReturnReason)[keyof typeof ReturnReason];
 
 export type Milestone = 'picked' | 'packed' | 'shipped' | 'delivered';
+
+/** What the dock finds in a returned parcel: sellable and opened units go back on the shelf, damaged ones into quarantine. */
+export const ParcelCondition = {
+  sellable: 'sellable',
+  opened: 'opened',
+  damaged: 'damaged',
+} as const;
+export type ParcelCondition = (typeof ParcelCondition)[keyof typeof ParcelCondition];
 export type CustomerSystem = 'salesforce' | 'shopify' | 'netsuite';
 
 export interface OrderLineSpec {
@@ -121,6 +131,12 @@ export interface ReturnAction extends ActionBase {
   quantity: number;
 }
 
+export interface ReturnParcelAction extends ActionBase {
+  kind: typeof ActionKind.returnParcel;
+  /** Every unit of the parcel is received in this condition (drawn by the planner, so a seed replays the same). */
+  condition: ParcelCondition;
+}
+
 export interface CustomerEditAction extends ActionBase {
   kind: typeof ActionKind.customerEdit;
   system: CustomerSystem;
@@ -140,6 +156,7 @@ export type TrafficAction =
   | StockMovementAction
   | ShipmentMilestoneAction
   | ReturnAction
+  | ReturnParcelAction
   | CustomerEditAction
   | ErpOutageAction;
 

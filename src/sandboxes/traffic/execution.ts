@@ -33,6 +33,13 @@ export interface ExecutionContext {
   clock: () => number;
   /** Released fulfilment orders not yet delivered, by id → status, oldest first (the warehouse works FIFO). */
   warehouse: { open: Map<string, string>; refreshedAt: number };
+  /** Return receipts the WMS expects, by id → lines still to arrive, oldest first (parcels are received FIFO). */
+  returnDock: { expected: Map<string, ExpectedParcelLine[]>; refreshedAt: number };
+}
+
+export interface ExpectedParcelLine {
+  sku: string;
+  quantity: number;
 }
 
 /** 2xx ok; auth, throttling, timeouts and 5xx failed (transient); other 4xx rejected by the system. */

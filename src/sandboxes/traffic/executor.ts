@@ -9,6 +9,7 @@ import type { ExecutionContext } from './execution.ts';
 import { SystemLookups } from './lookups.ts';
 import { editCustomer, moveStock, openReturnCase, receiveStock, refundStorefrontReturn, reportMilestone, startErpOutage } from './perform-operations.ts';
 import { capturePayment, placeB2bOrder, placeStorefrontOrder, postStoreOrder } from './perform-orders.ts';
+import { receiveReturnParcel } from './perform-return-parcel.ts';
 
 export interface TrafficExecutorOptions {
   directory: SandboxDirectory;
@@ -48,6 +49,7 @@ export class TrafficExecutor {
       runTag: options.runTag ? `-${options.runTag}` : '',
       clock: options.clock ?? Date.now,
       warehouse: { open: new Map(), refreshedAt: Number.NEGATIVE_INFINITY },
+      returnDock: { expected: new Map(), refreshedAt: Number.NEGATIVE_INFINITY },
     };
   }
 
@@ -86,6 +88,8 @@ export class TrafficExecutor {
         return refundStorefrontReturn(context, action);
       case ActionKind.serviceReturnCase:
         return openReturnCase(context, action);
+      case ActionKind.returnParcel:
+        return receiveReturnParcel(context, action);
       case ActionKind.customerEdit:
         return editCustomer(context, action);
       case ActionKind.erpOutage:

@@ -1,5 +1,5 @@
 // The traffic generator: plays a retail day (or replays order history) against the sandboxes.
-export { ActionKind, BadData, ReturnReason, countByKind } from './actions.ts';
+export { ActionKind, BadData, ParcelCondition, ReturnReason, countByKind } from './actions.ts';
 export type { TrafficAction, OrderAction, OrderLineSpec, CustomerSystem, Milestone } from './actions.ts';
 export { planRetailDay, DEFAULT_BURST, DEFAULT_MIX, DEFAULT_BAD_DATA_SHARE, InvalidScenarioError } from './planner.ts';
 export type { RetailDayOptions, BurstWindow, OutageWindow, DrawnKind } from './planner.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionKind, countByKind } from './actions.ts';
-import type { OrderAction, TrafficAction } from './actions.ts';
+import type { OrderAction, ReturnAction, ReturnParcelAction, TrafficAction } from './actions.ts';
 import { DEMO_SEED, UNKNOWN_SKUS } from './demo-data.ts';
 import { InvalidScenarioError, planRetailDay } from './planner.ts';
 
@@ -69,6 +69,32 @@ describe('planRetailDay', () => {
     const returns = plan.filter((a) => a.kind === ActionKind.storefrontReturn && 'orderRef' in a && a.orderRef);
     const placedBefore = (ref: string, at: number) => plan.some((a) => a.kind === ActionKind.storefrontOrder && a.orderRef === ref && a.atMs <= at);
     expect(returns.every((r) => r.kind === ActionKind.storefrontReturn && placedBefore(r.orderRef ?? '', r.atMs))).toBe(true);
+  });
+
+  it('plans return parcels in a drawn condition, mostly sellable, some opened, a few damaged', () => {
+    const options = { seed: 21, durationMs: 100_000, rate: 20, burst: false as const, mix: { [ActionKind.returnParcel]: 100 } };
+    const parcels = planRetailDay(options).filter((a): a is ReturnParcelAction => a.kind === ActionKind.returnParcel);
+    // About half the arrivals (≈ 1,000) with these weights: enough for stable shares.
+    expect(parcels.length).toBeGreaterThan(500);
+    const share = (condition: ReturnParcelAction['condition']) => parcels.filter((p) => p.condition === condition).length / parcels.length;
+    expect(share('sellable')).toBeGreaterThan(0.6);
+    expect(share('opened')).toBeGreaterThan(share('damaged'));
+    expect(share('damaged')).toBeGreaterThan(0.03);
+    expect(share('sellable') + share('opened') + share('damaged')).toBeCloseTo(1);
+    // The condition is part of the plan, so a seed replays the same parcels.
+    expect(planRetailDay(options).filter((a) => a.kind === ActionKind.returnParcel)).toEqual(parcels);
+  });
+
+  it('lets customer service take returns of till sales as well as shipped orders', () => {
+    const plan = planRetailDay({ seed: 8, durationMs: 60_000, rate: 10, burst: false, badDataShare: 0, mix: { [ActionKind.serviceReturnCase]: 20 } });
+    const cases = plan.filter((a): a is ReturnAction => a.kind === ActionKind.serviceReturnCase && a.orderRef !== undefined);
+    const kindOf = (ref: string | undefined) => plan.find((a) => a.kind !== ActionKind.paymentCapture && 'orderRef' in a && a.orderRef === ref)?.kind;
+    const returnedKinds = new Set(cases.map((c) => kindOf(c.orderRef)));
+    expect(returnedKinds).toContain(ActionKind.storeOrder);
+    expect(returnedKinds).toContain(ActionKind.storefrontOrder);
+    // A till sale returned through service was paid at the till before the case is opened.
+    const tillReturns = cases.filter((c) => kindOf(c.orderRef) === ActionKind.storeOrder);
+    expect(tillReturns.every((c) => plan.some((a) => a.kind === ActionKind.paymentCapture && a.orderRef === c.orderRef && a.atMs <= c.atMs))).toBe(true);
   });
 
   it('refuses impossible options naming the option', () => {

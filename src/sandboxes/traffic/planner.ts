@@ -1,5 +1,5 @@
 import { seededRandom } from '../kit/index.ts';
-import { ActionKind, BadData, ReturnReason } from './actions.ts';
+import { ActionKind, BadData, ParcelCondition, ReturnReason } from './actions.ts';
 import type { CustomerSystem, OrderAction, OrderLineSpec, TrafficAction } from './actions.ts';
 import { businessCustomers, DEMO_SEED, personCustomers, UNKNOWN_SKUS } from './demo-data.ts';
 import type { DemoSeed } from './demo-data.ts';
@@ -51,6 +51,7 @@ export const DEFAULT_MIX: Record<DrawnKind, number> = {
   [ActionKind.shipmentMilestone]: 22,
   [ActionKind.storefrontReturn]: 4,
   [ActionKind.serviceReturnCase]: 2,
+  [ActionKind.returnParcel]: 2,
   [ActionKind.customerEdit]: 12,
 };
 
@@ -155,6 +156,8 @@ class DayBuilder {
       case ActionKind.storefrontReturn:
       case ActionKind.serviceReturnCase:
         return [this.returnOf(kind, atMs)];
+      case ActionKind.returnParcel:
+        return [this.returnParcel(atMs)];
       case ActionKind.customerEdit:
         return [this.customerEdit(atMs)];
     }
@@ -225,7 +228,8 @@ class DayBuilder {
   }
 
   private returnOf(kind: typeof ActionKind.storefrontReturn | typeof ActionKind.serviceReturnCase, atMs: number): TrafficAction {
-    const candidates = this.placed.filter((order) => (kind === ActionKind.storefrontReturn ? order.kind === ActionKind.storefrontOrder : order.kind !== ActionKind.storeOrder));
+    // Customer service takes returns of any channel, a till sale included (it was paid by card, so the refund goes back to it).
+    const candidates = kind === ActionKind.storefrontReturn ? this.placed.filter((order) => order.kind === ActionKind.storefrontOrder) : this.placed;
     const order = candidates.length > 0 ? this.dice.pick(candidates) : undefined;
     const customer = order?.customerNumber ?? this.dice.pick(personCustomers(this.seed))?.customerNumber ?? '';
     return {
@@ -235,6 +239,12 @@ class DayBuilder {
       reason: this.dice.weighted(Object.values(ReturnReason), [2, 1, 4, 3, 1]),
       quantity: 1,
     };
+  }
+
+  /** Most parcels come back as sold, some opened, a few damaged. */
+  private returnParcel(atMs: number): TrafficAction {
+    const condition = this.dice.weighted([ParcelCondition.sellable, ParcelCondition.opened, ParcelCondition.damaged], [7, 2, 1]);
+    return { kind: ActionKind.returnParcel, atMs, sequence: 0, condition };
   }
 
   private customerEdit(atMs: number): TrafficAction {

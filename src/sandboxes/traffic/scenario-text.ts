@@ -38,6 +38,7 @@ const SHORT_NAMES: Record<ActionKind, string> = {
   [ActionKind.shipmentMilestone]: 'ship',
   [ActionKind.storefrontReturn]: 'refund',
   [ActionKind.serviceReturnCase]: 'case',
+  [ActionKind.returnParcel]: 'parcel',
   [ActionKind.customerEdit]: 'cust',
   [ActionKind.erpOutage]: 'outage',
 };

@@ -8,6 +8,7 @@ import { CommandContext } from '../../../src/cli/context.ts';
 import { sandboxUp } from '../../../src/cli/commands/sandbox.ts';
 import { bufferedIo } from '../../../src/cli/testing.ts';
 import { parseConfig } from '../../../src/config/load.ts';
+import { DEMO_CONSOLE_CREDENTIALS } from '../../../src/console/index.ts';
 import { eventually } from '../../../src/ports/conformance/harness.ts';
 import { startHubProcess, type HubProcess } from './support/hub-process.ts';
 
@@ -85,6 +86,25 @@ describe('crossdock sandbox up --write-config, then crossdock start --config', (
       `${orderNumber} released to the WMS`,
       60_000,
     );
+
+    // The written configuration serves the console; the demo's operator signs in through its login route.
+    expect(io.output()).toContain(`Its console: ${hubUrl}/console/`);
+    expect(hub.output()).toContain(`console at ${hubUrl}/console/`);
+    const consolePage = await fetch(`${hubUrl}/console/`);
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<title>Crossdock console</title>');
+    const operator = DEMO_CONSOLE_CREDENTIALS.find((credential) => credential.role === 'operator')!;
+    const signIn = await fetch(`${hubUrl}/api/console/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: operator.name, password: operator.password }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(await signIn.json()).toMatchObject({ user: operator.name, role: 'operator', personalDataMasked: false });
+    const session = signIn.headers.getSetCookie().find((cookie) => cookie.startsWith('crossdock_console='))!.split(';')[0]!;
+    const me = await fetch(`${hubUrl}/api/console/me`, { headers: { cookie: session } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ user: operator.name, role: 'operator' });
 
     expect(await hub.stop()).toBe(0);
     hub = undefined;

@@ -14,7 +14,7 @@ type Params = { type: string; id?: string; target?: string; sublist?: string };
 
 /**
  * The record API: one record per request.
- * POST /{type} → 204 + Location; GET /{type}/{id | eid:X}; PATCH → 204; PUT /{type}/eid:X = upsert
+ * POST /{type} → 204 + Location; GET /{type}/{id | eid:X}; PATCH → 204 + Location; PUT /{type}/eid:X = upsert
  * → 204 + Location; DELETE → 204; POST /{type}/{id}/!transform/{target} → 204 + Location.
  * POST honours X-NetSuite-Idempotency-Key: a retried create answers with the first record.
  * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/chapter_1540391670.html
@@ -86,8 +86,9 @@ export function registerRecordRoutes(app: FastifyInstance, context: AccountConte
     const type = typeOf(request);
     await context.governance.serve('recordWrite');
     const record = find(request, type);
+    // A body `externalId` re-keys the record; one another record of the type holds is refused (USER_ERROR).
     records.update(record, normaliseBody(type, request.body, records.store), replaceOf(request));
-    return reply.code(204).send();
+    return created(reply, request, record);
   });
 
   app.put<{ Params: Params }>(`${PREFIX}/:type/:id`, async (request, reply) => {

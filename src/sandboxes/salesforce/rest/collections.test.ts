@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checksumSuffix } from '../ids.ts';
 import { restClient } from '../testing/calls.ts';
 
 const BASE = '/services/data/v62.0';
@@ -20,6 +21,30 @@ describe('sObject Collections', () => {
       { id: a, success: false, errors: [expect.objectContaining({ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['Name'] })] },
       { success: false, errors: [expect.objectContaining({ statusCode: 'MISSING_ARGUMENT' })] },
     ]);
+  });
+
+  it('answers an update of a gone, unknown or malformed Id, or of a taken external id, with the DML codes', () => {
+    const { call } = restClient();
+    const create = (body: Record<string, unknown>) => (call('POST', `${BASE}/sobjects/Account`, body).body as { id: string }).id;
+    const kept = create({ Name: 'Kept' });
+    const taken = create({ Name: 'Taken', External_Id__c: 'CUST-1' });
+    const gone = create({ Name: 'Gone' });
+    call('DELETE', `${BASE}/sobjects/Account/${gone}`);
+    const id15 = `${kept.slice(0, 14)}${kept[14] === 'Z' ? 'Y' : 'Z'}`;
+    const unknown = id15 + checksumSuffix(id15);
+    const account = (id: string, fields: Record<string, unknown>) => ({ attributes: { type: 'Account' }, Id: id, ...fields });
+    const result = call('PATCH', `${BASE}/composite/sobjects`, {
+      allOrNone: false,
+      records: [account(gone, { Phone: '1' }), account(unknown, { Phone: '2' }), account('001nope', { Phone: '3' }), account(kept, { External_Id__c: 'cust-1' }), account(kept, { External_Id__c: 'CUST-2' })],
+    });
+    expect(result.body).toEqual([
+      { id: gone, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] },
+      { id: unknown, success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] }] },
+      { id: '001nope', success: false, errors: [expect.objectContaining({ statusCode: 'MALFORMED_ID' })] },
+      { id: kept, success: false, errors: [expect.objectContaining({ statusCode: 'DUPLICATE_VALUE', message: expect.stringContaining(taken) })] },
+      { id: kept, success: true, errors: [] },
+    ]);
+    expect(call('GET', `${BASE}/sobjects/Account/${kept}`).body).toMatchObject({ External_Id__c: 'CUST-2' });
   });
 
   it('refuses a record without attributes.type and duplicate external ids in one upsert', () => {

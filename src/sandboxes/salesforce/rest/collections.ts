@@ -1,6 +1,7 @@
 import { MultipleMatchesError } from '../data/dml.ts';
 import type { WriteContext } from '../data/dml.ts';
 import { SalesforceApiError, jsonParserError, notFound } from '../errors.ts';
+import { isWellFormedId } from '../ids.ts';
 import type { RecordError } from '../errors.ts';
 import type { ObjectDef } from '../schema/types.ts';
 import { isPlainObject, renderRecord } from './records.ts';
@@ -41,7 +42,7 @@ export function handleCollections(call: RestCall): RestResult {
           const id = typeof input.id === 'string' ? input.id : typeof input.Id === 'string' ? input.Id : '';
           if (!id) throw new SalesforceApiError({ errorCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] });
           const { id: _lower, Id: _upper, ...fields } = withoutAttributes(input);
-          call.org.dml.update(object, id, fields, ctx);
+          updateById(call, object, id, fields, ctx);
           return { id: call.org.dml.find(object, id).Id as string, success: true, errors: [] };
         });
       case 'DELETE':
@@ -57,6 +58,23 @@ export function handleCollections(call: RestCall): RestResult {
   }
   if (call.method !== 'PATCH') throw methodNotAllowed(call.method);
   return upsertCollection(call, object, extField);
+}
+
+/**
+ * A record update inside a collection answers as DML does, not as the URL space: an Id of no
+ * record is INVALID_CROSS_REFERENCE_KEY (not 404 NOT_FOUND), a malformed one MALFORMED_ID; a
+ * deleted record stays ENTITY_IS_DELETED.
+ */
+function updateById(call: RestCall, object: ObjectDef, id: string, fields: Record<string, unknown>, ctx: WriteContext): void {
+  if (!isWellFormedId(id)) throw new SalesforceApiError({ errorCode: 'MALFORMED_ID', message: `malformed id ${id}`, fields: ['Id'] });
+  try {
+    call.org.dml.update(object, id, fields, ctx);
+  } catch (error) {
+    if (error instanceof SalesforceApiError && error.errorCode === 'NOT_FOUND') {
+      throw new SalesforceApiError({ errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] });
+    }
+    throw error;
+  }
 }
 
 function allOrNone(call: RestCall, value: unknown): boolean {

@@ -1,12 +1,13 @@
 import type { FaultConfig } from '../../../../src/sandboxes/kit/index.ts';
 import { seededRandom } from '../../../../src/sandboxes/kit/index.ts';
 import { SANDBOX_SYSTEMS, type RunningSandboxes, type SandboxSystem } from '../../../../src/sandboxes/run-all.ts';
-import { ActionKind, DEMO_SEED, planRetailDay, type DemoSeed, type RetailDayOptions, type TrafficAction } from '../../../../src/sandboxes/traffic/index.ts';
+import { ActionKind, DEMO_SEED, planRetailDay, type DemoSeed, type ParcelCondition, type RetailDayOptions, type TrafficAction } from '../../../../src/sandboxes/traffic/index.ts';
 
 /**
  * A retail day weighted towards orders, with everything else a day brings: shipments moving
- * in the warehouse, storefront and service returns, stock receipts and movements, and profile
- * edits. Relative weights of `planRetailDay`.
+ * in the warehouse, storefront and service returns (their parcels received at the dock, so
+ * refunds reach the payment provider and the storefront), stock receipts and movements, and
+ * profile edits. Relative weights of `planRetailDay`.
  */
 export const BURST_MIX: RetailDayOptions['mix'] = {
   [ActionKind.storefrontOrder]: 30,
@@ -16,7 +17,8 @@ export const BURST_MIX: RetailDayOptions['mix'] = {
   [ActionKind.stockMovement]: 4,
   [ActionKind.shipmentMilestone]: 20,
   [ActionKind.storefrontReturn]: 4,
-  [ActionKind.serviceReturnCase]: 2,
+  [ActionKind.serviceReturnCase]: 4,
+  [ActionKind.returnParcel]: 4,
   [ActionKind.customerEdit]: 6,
 };
 
@@ -81,4 +83,27 @@ export function applyFaults(sandboxes: RunningSandboxes, faults: Partial<Record<
     const config = faults[system];
     if (config) sandboxes[system].faults.set(config);
   }
+}
+
+/**
+ * The `flows.returns` settings of the proof runs: a flow re-checks a pending command at least
+ * every 2 s and looks for an order's booking for ~15 s (defaults: every minute, ~6 minutes). The
+ * behaviour is the same; the proof only stops waiting a quarter of an hour for what the burst
+ * already settled (the quiet check waits for every flow timer due within a minute).
+ */
+export const PROOF_RETURNS_SETTINGS = { outcomeCheckMaxSeconds: 2, orderLookPausesSeconds: [1, 2, 4, 8] } as const;
+
+/**
+ * The dock catches up: one parcel per return receipt the WMS still expects, received in turn
+ * (mostly sellable, some opened, a few damaged). A burst of seconds ends before most mail
+ * returns are even authorized, so without this tail no return would reach its credit memo and
+ * its refund through the payment system or the storefront.
+ */
+export async function expectedParcels(sandboxes: RunningSandboxes): Promise<TrafficAction[]> {
+  const response = await fetch(`${sandboxes.wms.url}/__sandbox/state`);
+  if (!response.ok) throw new Error(`reading the WMS sandbox state failed: ${response.status}`);
+  const state = (await response.json()) as { returnReceipts: { status: string }[] };
+  const expected = state.returnReceipts.filter((receipt) => receipt.status === 'expected').length;
+  const conditions: ParcelCondition[] = ['sellable', 'sellable', 'opened', 'sellable', 'damaged'];
+  return Array.from({ length: expected }, (_, index) => ({ kind: ActionKind.returnParcel, atMs: index * 20, sequence: 0, condition: conditions[index % conditions.length]! }));
 }

@@ -8,11 +8,11 @@ import type { RetailFlowModule } from '../../../../src/flows/module.ts';
 /** Where the proof tests leave their measurements (git-ignored). */
 export const PROOF_ARTIFACTS = fileURLToPath(new URL('../../../../artifacts/proof/', import.meta.url));
 
-/** Writes a proof report as JSON under artifacts/proof/ and answers its path. */
+/** Writes a proof report under artifacts/proof/ (text as it is, anything else as JSON) and answers its path. */
 export function writeProofReport(name: string, report: unknown): string {
   mkdirSync(PROOF_ARTIFACTS, { recursive: true });
   const file = join(PROOF_ARTIFACTS, name);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(file, typeof report === 'string' ? report : `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }
 
@@ -35,17 +35,24 @@ export async function moduleCounts(modules: readonly RetailFlowModule[]): Promis
   return counts;
 }
 
-/** Open exceptions (dead letters) by `kind target reason`, e.g. `flow order-capture PRICE_MISMATCH`: 12. */
-export async function openExceptionsByReason(deadLetters: DeadLetterStore): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
+/**
+ * Open exceptions (dead letters) by `kind target reason`, e.g. `flow order-capture PRICE_MISMATCH`:
+ * how many, and the first few of each with key and message (where to start when one is
+ * unexpected). One pass over the open dead letters, page by page.
+ */
+export async function openExceptions(deadLetters: DeadLetterStore, examplesPerReason = 2): Promise<{ byReason: Record<string, number>; examples: Record<string, { key: string; message: string }[]> }> {
+  const byReason: Record<string, number> = {};
+  const examples: Record<string, { key: string; message: string }[]> = {};
   let afterId: number | undefined;
   for (;;) {
     const page = await deadLetters.list({ status: 'open', limit: 500, ...(afterId !== undefined && { afterId }) });
     for (const entry of page) {
       const reason = `${entry.kind} ${entry.target} ${entry.error.code ?? entry.error.type}`;
-      counts[reason] = (counts[reason] ?? 0) + 1;
+      byReason[reason] = (byReason[reason] ?? 0) + 1;
+      const kept = (examples[reason] ??= []);
+      if (kept.length < examplesPerReason) kept.push({ key: entry.key, message: entry.error.message.slice(0, 300) });
     }
-    if (page.length < 500) return counts;
+    if (page.length < 500) return { byReason, examples };
     afterId = page[page.length - 1]!.id;
   }
 }
