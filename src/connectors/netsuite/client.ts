@@ -93,6 +93,20 @@ export class NetSuiteClient {
     }
   }
 
+  /**
+   * A record with its sublist lines inlined (`?expandSubResources=true`; without it a sublist is
+   * only a link), by internal id or `eid:`; undefined when there is none (404 `NONEXISTENT_ID`).
+   */
+  async read(args: { type: string; id: string; signal?: AbortSignal }): Promise<Record<string, unknown> | undefined> {
+    try {
+      const response = await this.send({ method: 'GET', path: recordPath(args.type, args.id), query: { expandSubResources: 'true' }, ...(args.signal && { signal: args.signal }) });
+      return response.body as Record<string, unknown>;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'NONEXISTENT_ID') return undefined;
+      throw error;
+    }
+  }
+
   /** `POST /record/v1/{type}/{id}/!transform/{target}`: a new record created from another. */
   async transform(args: { type: string; id: string; target: string; body: Record<string, unknown>; idempotencyKey: string; signal?: AbortSignal }): Promise<string> {
     const response = await this.send({

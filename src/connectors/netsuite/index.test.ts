@@ -7,7 +7,7 @@ describe('createNetSuiteConnector', () => {
   it('declares the account limit as its budget (default 5, or the configuration override) and uses it for its own slots', () => {
     const standard = createNetSuiteConnector({ accountId: '1234567', credentials: tba });
     expect(standard.budget).toEqual({ maxBatchSize: 1, concurrency: 5 });
-    expect(standard.operations).toEqual(['upsertCustomer', 'bookOrder', 'recordFulfillment', 'createInvoice', 'authorizeReturn', 'receiveReturn', 'issueCreditMemo', 'issueCustomerRefund']);
+    expect(standard.operations).toEqual(['upsertCustomer', 'bookOrder', 'cancelOrder', 'recordFulfillment', 'createInvoice', 'authorizeReturn', 'receiveReturn', 'issueCreditMemo', 'issueCustomerRefund']);
     expect(standard.quota?.()).toMatchObject({ name: 'concurrency', used: 0, limit: 5 });
     const plus = createNetSuiteConnector({ accountId: '1234567', credentials: tba, concurrencyLimit: 15, budget: { concurrency: 12 } });
     expect(plus.budget.concurrency).toBe(12);

@@ -83,7 +83,7 @@ export function netSuiteBaseUrl(accountId: string): string {
 }
 
 /**
- * The NetSuite (ERP) connector: books orders, fulfilments, invoices, returns, credit memos and
+ * The NetSuite (ERP) connector: books orders (and closes cancelled ones), fulfilments, invoices, returns, credit memos and
  * refunds through the REST record API, each upserted or created once by external id; polls
  * customers, stock and booked orders with SuiteQL; keeps within the account's concurrency limit.
  * See docs/connectors/netsuite.md.

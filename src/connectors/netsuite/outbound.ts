@@ -12,6 +12,11 @@ export const NetSuiteOperation = {
   upsertCustomer: 'upsertCustomer',
   /** Order → salesOrder, upserted by the order number. */
   bookOrder: 'bookOrder',
+  /**
+   * `{ orderNumber, erpOrderId?, statusReason? }` of an order cancelled in its channel after it
+   * was booked → its salesOrder's open lines closed (`isClosed`), the reason in `memo`.
+   */
+  cancelOrder: 'cancelOrder',
   /** Shipment → itemFulfillment transformed from the sales order, once per shipment number. */
   recordFulfillment: 'recordFulfillment',
   /** Invoice → invoice (from the sales order when it has an order number), once per invoice number. */
@@ -63,6 +68,7 @@ const HANDLERS: Record<NetSuiteOperation, Handler> = {
   upsertCustomer: writeCustomer,
   bookOrder: async (w) =>
     upsert(w, { type: 'salesOrder', externalId: externalIdOf.salesOrder({ orderNumber: text(w, 'orderNumber') }), mapping: 'sales-order.to-netsuite', replace: ['item'] }),
+  cancelOrder: closeSalesOrder,
   recordFulfillment: async (w) =>
     createFrom(w, {
       source: { type: 'salesOrder', externalId: text(w, 'orderNumber') },
@@ -169,6 +175,54 @@ function netSuiteInternalIdOf(payload: Record<string, unknown>): string | undefi
   if (typeof externalIds !== 'object' || externalIds === null) return undefined;
   const id = (externalIds as { netsuite?: unknown }).netsuite;
   return typeof id === 'string' && NETSUITE_INTERNAL_ID.test(id) ? id : undefined;
+}
+
+/**
+ * An order cancelled in its channel after it was booked. NetSuite closes a sales order by closing
+ * its item lines: what is left on them is neither fulfilled nor billed, their committed stock comes
+ * free, and once every line is closed the order shows as Closed. The order is read with its lines,
+ * then one PATCH sets `isClosed` on each open line, named by its `line` (the item sublist is keyed
+ * by it: without `?replace` the lines given are updated in place and the others stay), and puts
+ * the reason in `memo`. A line partly fulfilled is closed too: what shipped stays shipped. When
+ * every line is closed already nothing is written, so a retry after a lost answer succeeds as is.
+ * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545295601.html
+ */
+async function closeSalesOrder(w: Write): Promise<string> {
+  const orderNumber = text(w, 'orderNumber');
+  const order = await readBookedSalesOrder(w, orderNumber);
+  const id = String(order.id);
+  const open = openLineNumbers(order);
+  if (open.length === 0) return id;
+  const body = { memo: cancellationMemo(w.payload), item: { items: open.map((line) => ({ line, isClosed: true })) } };
+  return w.deps.client.update({ type: 'salesOrder', id, body, signal: w.signal });
+}
+
+/** The sales order by the internal id the booking answered, else by the order number (its external id). */
+async function readBookedSalesOrder(w: Write, orderNumber: string): Promise<Record<string, unknown>> {
+  const erpOrderId = typeof w.payload.erpOrderId === 'string' && NETSUITE_INTERNAL_ID.test(w.payload.erpOrderId) ? w.payload.erpOrderId : undefined;
+  const key = erpOrderId ?? `eid:${externalIdOf.salesOrder({ orderNumber })}`;
+  const order = await w.deps.client.read({ type: 'salesOrder', id: key, signal: w.signal });
+  if (order) return order;
+  const lookedUp = erpOrderId === undefined ? `external id ${orderNumber}` : `internal id ${erpOrderId}`;
+  throw new PermanentError(
+    `netsuite cancelOrder: NetSuite has no sales order for order ${orderNumber} (${lookedUp}): it was never booked there, or was deleted; check NetSuite for the order, then resolve or retry this item`,
+    { system: NETSUITE_SYSTEM, code: 'ORDER_NOT_IN_ERP', field: 'orderNumber' },
+  );
+}
+
+/** `line` numbers of the item lines not closed yet (the order read with `expandSubResources`). */
+function openLineNumbers(order: Record<string, unknown>): number[] {
+  const items = (order.item as { items?: unknown } | undefined)?.items;
+  if (!Array.isArray(items)) return [];
+  return (items as { line?: unknown; isClosed?: unknown }[])
+    .filter((line) => line.isClosed !== true)
+    .map((line) => Number(line.line))
+    .filter((line) => Number.isInteger(line) && line > 0);
+}
+
+function cancellationMemo(payload: Record<string, unknown>): string {
+  const reason = (payload.statusReason as { message?: unknown } | undefined)?.message;
+  return typeof reason === 'string' && reason !== '' ? `Cancelled in its channel: ${reason}` : 'Cancelled in its channel';
 }
 
 /**

@@ -43,7 +43,7 @@ export interface WmsConnectorOptions {
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
- * The warehouse (WMS) connector: releases fulfilment orders and announces expected returns
+ * The warehouse (WMS) connector: releases and cancels fulfilment orders and announces expected returns
  * (idempotent by order number and RMA number), and turns the WMS's signed webhooks into
  * shipment milestones, received returns and inventory levels. See docs/connectors/wms.md.
  *

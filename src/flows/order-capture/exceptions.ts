@@ -9,8 +9,11 @@ type DeadLetters = NonNullable<RetailFlowDependencies['deadLetters']>;
 
 /** Raised (not a hold) when the ERP has not booked a sent order within the booking SLA. */
 export const AWAITING_ERP_BOOKING = 'AWAITING_ERP_BOOKING';
-/** Raised when an order was cancelled in its channel after it had been sent to the ERP. */
-export const CANCELLED_AFTER_BOOKING = 'CANCELLED_AFTER_BOOKING';
+/**
+ * Raised when an order was cancelled in its channel after the warehouse had shipped some of it:
+ * the hub cannot call a parcel back (an operator recalls it or takes it back as a return).
+ */
+export const CANCELLED_AFTER_SHIPMENT = 'CANCELLED_AFTER_SHIPMENT';
 
 /** The dead-letter status an operator decision leaves an exception in, when the flow closes it itself. */
 export const CLOSED_STATUS: Record<OperatorDecision, Exclude<DeadLetterStatus, 'open'>> = {

@@ -8,7 +8,8 @@ import { OperatorDecision, raiseAndAwaitOperator, type OperatorResolution } from
 import type { RetailFlowDependencies } from '../module.ts';
 import { businessHold, loadFacts, OVERRIDABLE_HOLDS, preparedOrder, structuralHold, type Hold, type HoldCode } from './checks.ts';
 import { isAnonymous } from './customers.ts';
-import { AWAITING_ERP_BOOKING, CANCELLED_AFTER_BOOKING, CLOSED_STATUS, latestException } from './exceptions.ts';
+import { cancelBookedOrder, planBookedCancellation } from './cancel-booked.ts';
+import { AWAITING_ERP_BOOKING, CLOSED_STATUS, latestException } from './exceptions.ts';
 import {
   cancellationOf,
   CaptureStatus,
@@ -117,16 +118,24 @@ async function captureOrder(ctx: FlowContext, event: CloudEvent, deps: RetailFlo
     return { cancelled: (await cancellationOf(deps.records, orderNumber)) !== undefined };
   });
   if (after.cancelled) {
-    await ctx.raise('cancelled-after-booking', {
-      code: CANCELLED_AFTER_BOOKING,
-      message: `order ${orderNumber} was cancelled in its channel after it was sent to the ERP; it is booked as ${erpOrderId ?? '(unknown id)'} and was not released to the warehouse: cancel it in the ERP`,
-      context,
-    });
+    // Cancelled while the ERP was booking it: never released; the ERP order is closed.
+    const plan = await ctx.step('cancel-booked', () => planCancellation(deps, orderNumber));
+    await cancelBookedOrder(ctx, { plan, orderNumber, context });
     return;
   }
   if (deps.settings.orders.wmsLocations.includes(order.fulfilment.locationCode ?? '')) {
     await ctx.deliver('wms-release', send('wms', 'releaseFulfillmentOrder', bookedOrder));
+    // A cancellation that came in between the booking and the release: the cancellation flow saw
+    // the order booked and cancelled it, but its warehouse cancel may have gone before the release.
+    const plan = await ctx.step('cancelled-meanwhile', () => planCancellation(deps, orderNumber));
+    if (plan.outcome !== 'nothing') await cancelBookedOrder(ctx, { plan, orderNumber, context, afterRelease: true });
   }
+}
+
+/** The plan to cancel a booked order, when its channel cancelled it ("nothing" otherwise). */
+async function planCancellation(deps: RetailFlowDependencies, orderNumber: string) {
+  const mark = await cancellationOf(deps.records, orderNumber);
+  return mark ? planBookedCancellation(deps, { orderNumber, mark }) : ({ outcome: 'nothing' } as const);
 }
 
 /** One round of checks, with the read-model writes that say where the order stands. */
@@ -226,7 +235,7 @@ function summaryOf(candidate: unknown, orderNumber: string): { orderNumber: stri
  * letters): order number, customer, amount, store. Personal data is masked by the console by
  * key (`customerName`, `customerEmail`).
  */
-function exceptionContext(candidate: unknown, orderNumber: string, reason?: HoldCode): BusinessContext {
+export function exceptionContext(candidate: unknown, orderNumber: string, reason?: HoldCode): BusinessContext {
   const order = (typeof candidate === 'object' && candidate !== null ? candidate : {}) as Partial<Order>;
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const fields: Record<string, string | undefined> = {

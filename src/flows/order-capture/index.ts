@@ -5,7 +5,7 @@ import { awaitingErpBookingPanel, ordersOnHoldPanel } from './panels.ts';
 import { captureStates, CaptureStatus, ORDER_CAPTURE_FLOW } from './read-models.ts';
 
 export { HoldCode, OVERRIDABLE_HOLDS } from './checks.ts';
-export { AWAITING_ERP_BOOKING, CANCELLED_AFTER_BOOKING, findHeldOrder, holdResolution } from './exceptions.ts';
+export { AWAITING_ERP_BOOKING, CANCELLED_AFTER_SHIPMENT, findHeldOrder, holdResolution } from './exceptions.ts';
 export { OrderEvent } from './flow.ts';
 export { orderCaptureInvariants } from './invariants.ts';
 export { CaptureEntity, CaptureStatus, ORDER_CAPTURE_FLOW, orderCaptureInstanceId, type CaptureState } from './read-models.ts';

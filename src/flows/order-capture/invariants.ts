@@ -1,6 +1,6 @@
 import type { DeadLetter } from '../../ports/storage.ts';
 import type { InvariantContext, InvariantResult } from '../invariants.ts';
-import { captureStates, CaptureStatus } from './read-models.ts';
+import { cancellationOf, captureStates, CaptureStatus } from './read-models.ts';
 
 const SHOWN = 5;
 
@@ -11,11 +11,16 @@ const SHOWN = 5;
  * - `orders.bookedOrOpenException`: every captured order is booked in NetSuite, or has an open
  *   exception with a reason code (a hold, a dead-lettered delivery, awaiting ERP booking), or
  *   was closed on purpose (rejected by an operator, cancelled in its channel).
+ * - `orders.cancellationsHonoured`: every order its channel cancelled is cancelled everywhere:
+ *   never booked (cancelled before), or booked and then closed in NetSuite (every line closed)
+ *   with its WMS fulfilment order, if it had one, cancelled; or it has an open exception (a
+ *   parcel had left the warehouse, a target refused the cancel).
  */
 export async function orderCaptureInvariants(context: InvariantContext): Promise<Record<string, InvariantResult>> {
   return {
     'orders.noneBookedTwice': noneBookedTwice(context),
     'orders.bookedOrOpenException': await bookedOrOpenException(context),
+    'orders.cancellationsHonoured': await cancellationsHonoured(context),
   };
 }
 
@@ -73,4 +78,35 @@ async function openExceptionReasons(deadLetters: InvariantContext['storage']['de
     if (page.length < 500) return reasons;
     afterId = page[page.length - 1]!.id;
   }
+}
+
+/** The WMS sandbox's fulfilment order statuses by external order id (the order number). */
+async function wmsStatuses(sandboxes: InvariantContext['sandboxes']): Promise<Map<string, string>> {
+  const response = await fetch(`${sandboxes.wms.url}/__sandbox/state`);
+  if (!response.ok) throw new Error(`reading the WMS sandbox state failed: ${response.status}`);
+  const orders = ((await response.json()) as { fulfillmentOrders?: { externalOrderId: string; status: string }[] }).fulfillmentOrders ?? [];
+  return new Map(orders.map((order) => [order.externalOrderId, order.status]));
+}
+
+async function cancellationsHonoured({ sandboxes, records, storage }: InvariantContext): Promise<InvariantResult> {
+  const openReasons = await openExceptionReasons(storage.deadLetters);
+  // Read only when there is a cancellation to check (a run without any needs no WMS).
+  let warehouse: Map<string, string> | undefined;
+  const netsuite = sandboxes.netsuite.records.store;
+  const counts = { cancelled: 0, cancelledBeforeBooking: 0, cancelledAfterBooking: 0, withOpenException: 0 };
+  const offending: string[] = [];
+  for await (const state of captureStates(records)) {
+    if (!(await cancellationOf(records, state.orderNumber))) continue;
+    counts.cancelled++;
+    const salesOrder = netsuite.getByExternalId('salesOrder', state.orderNumber);
+    const lines = ((salesOrder?.fields.item as { items?: { isClosed?: boolean }[] } | undefined)?.items ?? []);
+    const closedInErp = salesOrder !== undefined && lines.length > 0 && lines.every((line) => line.isClosed === true);
+    warehouse ??= await wmsStatuses(sandboxes);
+    const wmsStatus = warehouse.get(state.orderNumber);
+    if (openReasons.has(state.orderNumber)) counts.withOpenException++;
+    else if (!salesOrder && state.status === CaptureStatus.cancelled) counts.cancelledBeforeBooking++;
+    else if (closedInErp && (wmsStatus === undefined || wmsStatus === 'cancelled')) counts.cancelledAfterBooking++;
+    else offending.push(`${state.orderNumber} (capture ${state.status}, NetSuite ${salesOrder ? (closedInErp ? 'closed' : 'open') : 'none'}, WMS ${wmsStatus ?? 'none'})`);
+  }
+  return { ok: offending.length === 0, details: { ...counts, neither: offending.length, examples: offending.slice(0, SHOWN) } };
 }

@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 describe('order capture end to end: the ERP down for a while, and a hub restart mid-flow', () => {
-  it('raises "awaiting ERP booking" past the SLA, survives a restart, books every order once when NetSuite is back, closes those exceptions and holds back an order cancelled meanwhile', async () => {
+  it('raises "awaiting ERP booking" past the SLA, survives a restart, books every order once when NetSuite is back, closes those exceptions and closes an order cancelled meanwhile in NetSuite without releasing it', async () => {
     world = await startCaptureWorld({
       // A booking SLA of 1.2 s, so the timer fires while NetSuite is down.
       settings: { orders: { bookingSlaMinutes: 0.02 } },
@@ -50,7 +50,7 @@ describe('order capture end to end: the ERP down for a while, and a hub restart 
     expect(world.sandboxes.netsuite.records.store.list('salesOrder')).toEqual([]);
 
     // Cancelled at the B2B portal after it was sent to the (unreachable) ERP: it will be booked
-    // regardless, so it must not be released, and the operator is told to cancel it in the ERP.
+    // regardless, so it must not be released, and its lines are closed in NetSuite once booked.
     await world.publish([
       createRetailEvent({ type: 'retail.order.cancelled.v1', data: { ...b2b, status: 'cancelled', statusReason: { code: 'CUSTOMER', message: 'ordered twice' } }, source: '/b2b-portal', id: 'b2b-cancel-B2B-6002' }),
     ]);
@@ -67,9 +67,11 @@ describe('order capture end to end: the ERP down for a while, and a hub restart 
     expect(await wmsOrdersOf(world, web)).toHaveLength(1);
     expect(await wmsOrdersOf(world, 'POS-6001')).toEqual([]);
     expect(await wmsOrdersOf(world, 'B2B-6002')).toEqual([]);
-    const [cancelledLate] = await world.adapters.storage.deadLetters.list({ status: 'open', kind: 'flow', key: 'B2B-6002' });
-    expect(cancelledLate).toMatchObject({ error: { code: 'CANCELLED_AFTER_BOOKING' }, context: { orderNumber: 'B2B-6002', customerId: 'CUST-B2B-0001' } });
-    expect(cancelledLate!.error.message).toContain(`booked as ${salesOrdersOf(world, 'B2B-6002')[0]!.id}`);
+    const [cancelledLate] = salesOrdersOf(world, 'B2B-6002');
+    expect(cancelledLate!.fields.status).toMatchObject({ id: 'H' });
+    expect((cancelledLate!.fields.item as { items: { isClosed?: boolean }[] }).items.every((line) => line.isClosed === true)).toBe(true);
+    expect(String(salesforceOrdersOf(world, 'B2B-6002')[0]!.Description)).toMatch(/^CANCELLED: /);
+    expect(await world.adapters.storage.deadLetters.list({ status: 'open', key: 'B2B-6002' })).toEqual([]);
     // Each "awaiting ERP booking" closed by the flow itself once the booking arrived.
     for (const entry of awaiting) {
       expect(await world.adapters.storage.deadLetters.get(entry.id)).toMatchObject({ status: 'resolved' });
@@ -80,5 +82,6 @@ describe('order capture end to end: the ERP down for a while, and a hub restart 
     const invariants = await orderCaptureInvariants({ sandboxes: world.sandboxes, records: world.deps.records, storage: world.adapters.storage, settings: world.deps.settings });
     expect(invariants['orders.noneBookedTwice']!.ok).toBe(true);
     expect(invariants['orders.bookedOrOpenException']).toMatchObject({ ok: true, details: { captured: 3, booked: 3 } });
+    expect(invariants['orders.cancellationsHonoured']).toMatchObject({ ok: true, details: { cancelled: 1, cancelledAfterBooking: 1 } });
   }, 60_000);
 });

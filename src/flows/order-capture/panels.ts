@@ -1,12 +1,12 @@
 import { PanelStatus, type HealthPanel, type HealthPanelItem } from '../../console/health/panels.ts';
 import type { FlowSettings } from '../settings.ts';
-import { AWAITING_ERP_BOOKING, CANCELLED_AFTER_BOOKING } from './exceptions.ts';
+import { AWAITING_ERP_BOOKING, CANCELLED_AFTER_SHIPMENT } from './exceptions.ts';
 import { ORDER_CAPTURE_FLOW } from './read-models.ts';
 
 const SCAN_LIMIT = 1_000;
 const ITEMS_SHOWN = 20;
 /** Exceptions of the flow that are not holds before booking. */
-const NOT_HOLDS = new Set<string>([AWAITING_ERP_BOOKING, CANCELLED_AFTER_BOOKING]);
+const NOT_HOLDS = new Set<string>([AWAITING_ERP_BOOKING, CANCELLED_AFTER_SHIPMENT]);
 
 function minutes(ms: number): string {
   if (ms >= 3_600_000) return `${Math.round(ms / 360_000) / 10} h`;

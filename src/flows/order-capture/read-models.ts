@@ -43,6 +43,8 @@ export interface CaptureState {
   grandTotal?: string;
   currency?: string;
   erpOrderId?: string;
+  /** Cancelled after it was booked: the ERP holds it (closed), unlike an order cancelled before. */
+  cancelledAfterBooking?: true;
   updatedAt: number;
 }
 
@@ -50,6 +52,8 @@ export interface CancellationMark {
   orderNumber: string;
   cancelledAt: string;
   source: string;
+  /** The channel's reason, e.g. `CUSTOMER: Cancelled in Shopify`, when it gave one. */
+  reason?: string;
 }
 
 /**

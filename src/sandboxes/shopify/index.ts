@@ -8,7 +8,7 @@ import { MAX_INPUT_ARRAY_SIZE } from './graphql/input-limits.ts';
 import { MAX_PAGE_SIZE } from './schema/connection.ts';
 import { IdempotencyLedger } from './schema/idempotency.ts';
 import { DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS } from './schema/versions.ts';
-import { placeOrder } from './store/orders.ts';
+import { cancelOrder, placeOrder } from './store/orders.ts';
 import type { Outcome, PlaceOrderInput } from './store/orders.ts';
 import { ShopifyStore } from './store/store.ts';
 import type { StoreSeed } from './store/store.ts';
@@ -53,6 +53,8 @@ export interface RunningShopifySandbox extends RunningSandbox {
   fetch: typeof fetch;
   /** Places a storefront order (fires orders/create), as `POST /__sandbox/shopify/orders` does. */
   placeOrder(input: PlaceOrderInput): Outcome<Order>;
+  /** Cancels an unfulfilled order (fires orders/cancelled), as the orderCancel mutation does. */
+  cancelOrder(orderId: number, reason?: string): Outcome<Order>;
 }
 
 export const DEFAULT_ACCESS_TOKEN = 'shpat_crossdock_sandbox';
@@ -135,6 +137,7 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
     shopDomain,
     fetch: rewriteOriginFetch(`https://${shopDomain}`, running.url),
     placeOrder: (input) => placeOrder(store, input),
+    cancelOrder: (orderId, reason) => cancelOrder(store, orderId, reason),
   };
 }
 

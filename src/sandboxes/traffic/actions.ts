@@ -18,6 +18,8 @@ export const ActionKind = {
   stockMovement: 'stock-movement',
   /** The warehouse reports a milestone on a released fulfilment order. */
   shipmentMilestone: 'shipment-milestone',
+  /** A storefront order cancelled in Shopify before it ships, by the shopper or the merchant's support. */
+  orderCancel: 'order-cancel',
   /** A storefront return refunded in Shopify. */
   storefrontReturn: 'storefront-return',
   /** A return opened by customer service as a Salesforce Case. */
@@ -131,6 +133,12 @@ export interface ReturnAction extends ActionBase {
   quantity: number;
 }
 
+export interface OrderCancelAction extends ActionBase {
+  kind: typeof ActionKind.orderCancel;
+  /** The earlier storefront order being cancelled (never one the plan returns). */
+  orderRef: string;
+}
+
 export interface ReturnParcelAction extends ActionBase {
   kind: typeof ActionKind.returnParcel;
   /** Every unit of the parcel is received in this condition (drawn by the planner, so a seed replays the same). */
@@ -155,6 +163,7 @@ export type TrafficAction =
   | StockReceiptAction
   | StockMovementAction
   | ShipmentMilestoneAction
+  | OrderCancelAction
   | ReturnAction
   | ReturnParcelAction
   | CustomerEditAction

@@ -7,6 +7,7 @@ import { ActionOutcome, TrafficCounters } from './counters.ts';
 import type { ActionResult, TrafficCountersSnapshot } from './counters.ts';
 import type { ExecutionContext } from './execution.ts';
 import { SystemLookups } from './lookups.ts';
+import { cancelStorefrontOrder } from './perform-order-cancel.ts';
 import { editCustomer, moveStock, openReturnCase, receiveStock, refundStorefrontReturn, reportMilestone, startErpOutage } from './perform-operations.ts';
 import { capturePayment, placeB2bOrder, placeStorefrontOrder, postStoreOrder } from './perform-orders.ts';
 import { receiveReturnParcel } from './perform-return-parcel.ts';
@@ -84,6 +85,8 @@ export class TrafficExecutor {
         return moveStock(context, action);
       case ActionKind.shipmentMilestone:
         return reportMilestone(context, action);
+      case ActionKind.orderCancel:
+        return cancelStorefrontOrder(context, action);
       case ActionKind.storefrontReturn:
         return refundStorefrontReturn(context, action);
       case ActionKind.serviceReturnCase:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionKind, countByKind } from './actions.ts';
-import type { OrderAction, ReturnAction, ReturnParcelAction, TrafficAction } from './actions.ts';
+import type { OrderAction, OrderCancelAction, ReturnAction, ReturnParcelAction, TrafficAction } from './actions.ts';
 import { DEMO_SEED, UNKNOWN_SKUS } from './demo-data.ts';
 import { InvalidScenarioError, planRetailDay } from './planner.ts';
 
@@ -95,6 +95,25 @@ describe('planRetailDay', () => {
     // A till sale returned through service was paid at the till before the case is opened.
     const tillReturns = cases.filter((c) => kindOf(c.orderRef) === ActionKind.storeOrder);
     expect(tillReturns.every((c) => plan.some((a) => a.kind === ActionKind.paymentCapture && a.orderRef === c.orderRef && a.atMs <= c.atMs))).toBe(true);
+  });
+
+  it('cancels only recent storefront orders placed before, each once, and never one it returns', () => {
+    const mix = { [ActionKind.orderCancel]: 10, [ActionKind.storefrontReturn]: 10, [ActionKind.serviceReturnCase]: 10 };
+    const plan = planRetailDay({ seed: 13, durationMs: 60_000, rate: 10, burst: false, badDataShare: 0.1, mix });
+    const cancels = plan.filter((a): a is OrderCancelAction => a.kind === ActionKind.orderCancel);
+    // About 60 expected (10 of 108 weight over 600 arrivals): enough to catch a stray reference.
+    expect(cancels.length).toBeGreaterThan(20);
+    const storefrontOrders = plan.filter((a): a is OrderAction => a.kind === ActionKind.storefrontOrder && !a.badData);
+    for (const cancel of cancels) {
+      const placedBefore = storefrontOrders.filter((order) => order.sequence < cancel.sequence && order.atMs <= cancel.atMs);
+      // One of the last ten storefront orders placed when the shopper cancels.
+      expect(placedBefore.slice(-10).map((order) => order.orderRef), `${cancel.orderRef} at ${cancel.sequence}`).toContain(cancel.orderRef);
+    }
+    const cancelled = cancels.map((c) => c.orderRef);
+    expect(new Set(cancelled).size).toBe(cancelled.length);
+    const returned = plan.filter((a): a is ReturnAction => (a.kind === ActionKind.storefrontReturn || a.kind === ActionKind.serviceReturnCase) && a.orderRef !== undefined);
+    expect(returned.length).toBeGreaterThan(20);
+    expect(returned.filter((r) => cancelled.includes(r.orderRef ?? ''))).toEqual([]);
   });
 
   it('refuses impossible options naming the option', () => {

@@ -49,6 +49,7 @@ export const DEFAULT_MIX: Record<DrawnKind, number> = {
   [ActionKind.stockReceipt]: 6,
   [ActionKind.stockMovement]: 6,
   [ActionKind.shipmentMilestone]: 22,
+  [ActionKind.orderCancel]: 2,
   [ActionKind.storefrontReturn]: 4,
   [ActionKind.serviceReturnCase]: 2,
   [ActionKind.returnParcel]: 2,
@@ -57,6 +58,11 @@ export const DEFAULT_MIX: Record<DrawnKind, number> = {
 
 const ORDER_KINDS = [ActionKind.storefrontOrder, ActionKind.storeOrder, ActionKind.b2bOrder] as const;
 const CARRIERS = ['UPS', 'FedEx', 'USPS'] as const;
+/**
+ * Shoppers cancel what they just bought: only the newest storefront orders are candidates, so
+ * some cancellations reach the hub before the ERP booking and some after the release to the WMS.
+ */
+const CANCELLABLE_RECENT_ORDERS = 10;
 
 export class InvalidScenarioError extends Error {
   constructor(
@@ -119,10 +125,14 @@ function validate(options: RetailDayOptions): void {
   if (options.burst && !(options.burst.multiplier >= 1)) throw new InvalidScenarioError('burst.multiplier', 'must be 1 or more');
 }
 
-/** Draws one arrival at a time and remembers the orders placed so far, for returns. */
+/** Draws one arrival at a time and remembers the orders placed so far, for returns and cancellations. */
 class DayBuilder {
   private readonly counters = { web: 0, pos: 0, b2b: 0, receipt: 0 };
   private readonly placed: OrderAction[] = [];
+  // An order is either cancelled or returned, never both: a returned order has reached the
+  // shopper, too late to cancel, and a cancelled one never ships, so there is nothing to return.
+  private readonly cancelled = new Set<string>();
+  private readonly returned = new Set<string>();
   private readonly kinds: DrawnKind[];
   private readonly weights: number[];
 
@@ -153,6 +163,8 @@ class DayBuilder {
         return [this.stockMovement(atMs)];
       case ActionKind.shipmentMilestone:
         return [this.shipment(atMs)];
+      case ActionKind.orderCancel:
+        return this.cancellation(atMs);
       case ActionKind.storefrontReturn:
       case ActionKind.serviceReturnCase:
         return [this.returnOf(kind, atMs)];
@@ -229,8 +241,10 @@ class DayBuilder {
 
   private returnOf(kind: typeof ActionKind.storefrontReturn | typeof ActionKind.serviceReturnCase, atMs: number): TrafficAction {
     // Customer service takes returns of any channel, a till sale included (it was paid by card, so the refund goes back to it).
-    const candidates = kind === ActionKind.storefrontReturn ? this.placed.filter((order) => order.kind === ActionKind.storefrontOrder) : this.placed;
+    const returnable = this.placed.filter((order) => !this.cancelled.has(order.orderRef));
+    const candidates = kind === ActionKind.storefrontReturn ? returnable.filter((order) => order.kind === ActionKind.storefrontOrder) : returnable;
     const order = candidates.length > 0 ? this.dice.pick(candidates) : undefined;
+    if (order) this.returned.add(order.orderRef);
     const customer = order?.customerNumber ?? this.dice.pick(personCustomers(this.seed))?.customerNumber ?? '';
     return {
       kind, atMs, sequence: 0,
@@ -239,6 +253,25 @@ class DayBuilder {
       reason: this.dice.weighted(Object.values(ReturnReason), [2, 1, 4, 3, 1]),
       quantity: 1,
     };
+  }
+
+  /** One of the newest storefront orders, cancelled; none when there is nothing left a shopper could cancel. */
+  private cancellation(atMs: number): TrafficAction[] {
+    const candidates = this.recentStorefrontOrders().filter((order) => !this.cancelled.has(order.orderRef) && !this.returned.has(order.orderRef));
+    if (candidates.length === 0) return [];
+    const { orderRef } = this.dice.pick(candidates);
+    this.cancelled.add(orderRef);
+    return [{ kind: ActionKind.orderCancel, atMs, sequence: 0, orderRef }];
+  }
+
+  /** The last storefront orders placed, newest first (walked from the end: `placed` grows all day). */
+  private recentStorefrontOrders(): OrderAction[] {
+    const recent: OrderAction[] = [];
+    for (let index = this.placed.length - 1; index >= 0 && recent.length < CANCELLABLE_RECENT_ORDERS; index -= 1) {
+      const order = this.placed[index] as OrderAction;
+      if (order.kind === ActionKind.storefrontOrder) recent.push(order);
+    }
+    return recent;
   }
 
   /** Most parcels come back as sold, some opened, a few damaged. */

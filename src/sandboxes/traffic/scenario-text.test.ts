@@ -25,4 +25,13 @@ describe('scenario options as text', () => {
     expect(counters.snapshot().recentProblems).toEqual([{ sequence: 1, kind: 'storefront-order', outcome: 'rejected', detail: 'shopify: 422' }]);
     expect(counters.snapshot().errors).toBe(1);
   });
+
+  it('names cancellations, and counts a refused one as skipped rather than as an error', () => {
+    const counters = new TrafficCounters();
+    const cancel: TrafficAction = { kind: ActionKind.orderCancel, atMs: 0, sequence: 0, orderRef: 'WEB-1' };
+    counters.record(cancel, { outcome: 'ok', system: 'shopify' });
+    counters.record({ ...cancel, sequence: 1 }, { outcome: 'skipped', system: 'shopify', detail: 'Shopify refused the cancellation: Order has already been cancelled.' });
+    expect(formatTrafficSummary(counters.snapshot())).toBe('traffic 2 actions (ok 1, rejected 0, failed 0, skipped 1; bad data 0) cancel 2');
+    expect(counters.snapshot().errors).toBe(0);
+  });
 });

@@ -36,6 +36,7 @@ const SHORT_NAMES: Record<ActionKind, string> = {
   [ActionKind.stockReceipt]: 'rcpt',
   [ActionKind.stockMovement]: 'move',
   [ActionKind.shipmentMilestone]: 'ship',
+  [ActionKind.orderCancel]: 'cancel',
   [ActionKind.storefrontReturn]: 'refund',
   [ActionKind.serviceReturnCase]: 'case',
   [ActionKind.returnParcel]: 'parcel',

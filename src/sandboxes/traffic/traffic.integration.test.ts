@@ -6,6 +6,7 @@ import { startAllSandboxes } from '../run-all.ts';
 import type { RunningSandboxes } from '../run-all.ts';
 import { ActionKind } from './actions.ts';
 import type { TrafficAction } from './actions.ts';
+import type { ActionResult } from './counters.ts';
 import { playTraffic, TrafficExecutor } from './executor.ts';
 import { readOrderHistory } from './order-history.ts';
 import { planRetailDay } from './planner.ts';
@@ -107,6 +108,28 @@ describe('traffic generator against all sandboxes', () => {
     expect(summary.byKind[ActionKind.erpOutage].ok).toBe(1);
     const faults = (await (await fetch(`${sandboxes.netsuite.url}/__sandbox/faults`)).json()) as { downtime?: unknown[] };
     expect(faults.downtime).toHaveLength(1);
+  });
+
+  it('cancels storefront orders in Shopify, and skips a second cancellation of one with Shopify\'s refusal', async () => {
+    const order = (orderRef: string): TrafficAction => ({
+      kind: ActionKind.storefrontOrder, atMs: 0, sequence: 0, orderRef, customerNumber: 'CUST-0001', locationCode: 'DC-EAST', lines: [{ sku: 'CANVAS-CAP-NVY', quantity: 1, unitPrice: '19.50' }],
+    });
+    const cancel = (orderRef: string, atMs: number): TrafficAction => ({ kind: ActionKind.orderCancel, atMs, sequence: 0, orderRef });
+    const actions = [order('WEB-CANCEL-1'), order('WEB-CANCEL-2'), cancel('WEB-CANCEL-1', 20), cancel('WEB-CANCEL-2', 20), cancel('WEB-CANCEL-2', 40)].map((action, sequence) => ({ ...action, sequence }));
+    const results = new Map<number, ActionResult>();
+    const executor = new TrafficExecutor({ directory: sandboxes.directory, runTag: 'cancel', onResult: (action, result) => results.set(action.sequence, result) });
+    const summary = await playTraffic({ actions, executor });
+
+    expect(summary.byKind[ActionKind.orderCancel], JSON.stringify([...results])).toEqual({ ok: 2, rejected: 0, failed: 0, skipped: 1 });
+    expect(summary.errors).toBe(0);
+    // The same order cancelled twice: Shopify refuses the second, as it does once the parcel has gone.
+    expect(results.get(4)).toEqual({ outcome: 'skipped', system: 'shopify', detail: 'Shopify refused the cancellation: Order has already been cancelled.' });
+    const shopify = (await stateOf(sandboxes.shopify.url)) as { orders: { note: string | null; cancelledAt: string | null; cancelReason: string | null }[] };
+    for (const orderRef of ['WEB-CANCEL-1', 'WEB-CANCEL-2']) {
+      const placed = shopify.orders.find((o) => o.note === `Order ${orderRef}-cancel`);
+      expect(placed?.cancelledAt, orderRef).toEqual(expect.any(String));
+      expect(placed?.cancelReason).toBe('CUSTOMER');
+    }
   });
 
   it('replays the sample order history: orders placed, shipped and delivered in the WMS, returns refunded', async () => {

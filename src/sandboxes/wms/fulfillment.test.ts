@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WmsError } from './errors.ts';
-import { ALLOWED_EVENTS, applyFulfillmentEvent } from './fulfillment.ts';
+import { ALLOWED_EVENTS, applyFulfillmentEvent, cancelFulfillmentOrder } from './fulfillment.ts';
 import type { FulfillmentEventInput, FulfillmentOrder } from './model.ts';
 
 const now = '2026-11-23T09:00:00.000Z';
@@ -99,5 +99,56 @@ describe('fulfilment milestones', () => {
     const resolved = apply(held, { type: 'resolved' }).order;
     expect(resolved).toMatchObject({ status: 'picked', exceptionReason: null });
     expect(codeOf(() => apply(order(), { type: 'exception' }))).toBe('validation_error');
+  });
+});
+
+describe('cancelling a fulfilment order', () => {
+  const cancel = (current: FulfillmentOrder, reason?: string) =>
+    cancelFulfillmentOrder(current, reason === undefined ? {} : { reason }, { now: '2026-11-23T10:00:00.000Z' });
+
+  it.each(['received', 'picked', 'packed'] as const)('cancels a %s order, recording when and why', (status) => {
+    const current = order({ status });
+    const result = cancel(current, 'customer changed their mind');
+    expect(result.changed).toBe(true);
+    expect(result.order).toMatchObject({ status: 'cancelled', updatedAt: '2026-11-23T10:00:00.000Z' });
+    expect(result.order.events).toEqual([{ type: 'cancelled', occurredAt: '2026-11-23T10:00:00.000Z', reason: 'customer changed their mind' }]);
+    expect(result.order.lines).toEqual(current.lines);
+    expect(current.status).toBe(status);
+  });
+
+  it('cancels an order held in exception before anything shipped, and clears the exception', () => {
+    const held = apply(order({ status: 'packed' }), { type: 'exception', reason: 'label printer down' }).order;
+    const result = cancel(held);
+    expect(result.order).toMatchObject({ status: 'cancelled', statusBeforeException: null, exceptionReason: null });
+    expect(result.order.events.at(-1)).toEqual({ type: 'cancelled', occurredAt: '2026-11-23T10:00:00.000Z' });
+  });
+
+  it('returns an already cancelled order unchanged', () => {
+    const cancelled = cancel(order(), 'first').order;
+    const again = cancel(cancelled, 'second');
+    expect(again.changed).toBe(false);
+    expect(again.order).toBe(cancelled);
+  });
+
+  it('refuses with 409 already_shipped once anything shipped, even when held in exception after', () => {
+    for (const status of ['partially_shipped', 'shipped', 'delivered'] as const) {
+      expect(codeOf(() => cancel(order({ status })))).toBe('already_shipped');
+    }
+    const heldAfterShipping = order({ status: 'exception', statusBeforeException: 'partially_shipped', exceptionReason: 'backorder' });
+    expect(() => cancel(heldAfterShipping)).toThrow(/fo_000001 is exception \(held in exception after partially_shipped\)/);
+    let refusal: unknown;
+    try {
+      cancel(order({ status: 'shipped' }));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ status: 409, code: 'already_shipped', message: expect.stringContaining('fo_000001 is shipped') });
+  });
+
+  it('accepts no milestone event after cancellation', () => {
+    expect(ALLOWED_EVENTS.cancelled).toEqual([]);
+    const cancelled = cancel(order({ status: 'picked' })).order;
+    expect(codeOf(() => apply(cancelled, { type: 'packed' }))).toBe('invalid_transition');
+    expect(codeOf(() => apply(cancelled, { type: 'exception', reason: 'x' }))).toBe('invalid_transition');
   });
 });

@@ -19,7 +19,16 @@ export const ALLOWED_EVENTS: Record<FulfillmentStatus, readonly FulfillmentEvent
   shipped: ['delivered', 'exception'],
   delivered: [],
   exception: ['resolved'],
+  // The client cancelled it: the warehouse must not pick, pack or ship it any more.
+  cancelled: [],
 };
+
+/**
+ * Milestones from which the client may cancel: nothing has left the building, so the warehouse
+ * puts any picked units back on the shelf. Once a parcel has shipped, cancelling is the
+ * carrier's (intercept) or the returns process's business, not the warehouse's.
+ */
+const CANCELLABLE: ReadonlySet<FulfillmentStatus> = new Set<FulfillmentStatus>(['received', 'picked', 'packed']);
 
 /** The status an event moves the order to (shipments decide between partial and full). */
 const NEXT_STATUS: Record<Exclude<FulfillmentEventType, 'shipped' | 'resolved'>, FulfillmentStatus> = {
@@ -96,6 +105,45 @@ export function applyFulfillmentEvent(
       return { order: updated };
     }
   }
+}
+
+export interface CancelledOrder {
+  order: FulfillmentOrder;
+  /** False when the order was already cancelled: the answer is the same, nothing is published. */
+  changed: boolean;
+}
+
+/**
+ * Cancels a copy of the order at the client's request, or throws a 409 WmsError
+ * `already_shipped` when units have left. Cancelling a cancelled order returns it unchanged, so
+ * a client retrying after a lost answer gets the same 200. Stock is not touched: nothing shipped,
+ * so no unit was taken off the shelf.
+ */
+export function cancelFulfillmentOrder(
+  order: FulfillmentOrder,
+  input: { reason?: string | undefined },
+  context: { now: string },
+): CancelledOrder {
+  if (order.status === 'cancelled') return { order, changed: false };
+  // An exception holds the order at a milestone; whether it can be cancelled depends on that one.
+  const milestone = order.status === 'exception' ? (order.statusBeforeException ?? 'received') : order.status;
+  if (!CANCELLABLE.has(milestone)) {
+    const held = order.status === 'exception' ? ` (held in exception after ${milestone})` : '';
+    throw new WmsError(
+      409,
+      'already_shipped',
+      `Fulfillment order ${order.id} is ${order.status}${held}; it cannot be cancelled once units have shipped.`,
+    );
+  }
+  const cancelled: FulfillmentOrder = {
+    ...order,
+    status: 'cancelled',
+    statusBeforeException: null,
+    exceptionReason: null,
+    events: [...order.events, { type: 'cancelled', occurredAt: context.now, ...(input.reason ? { reason: input.reason } : {}) }],
+    updatedAt: context.now,
+  };
+  return { order: cancelled, changed: true };
 }
 
 /** The lines of a shipment: the listed ones (each within what remains to ship) or all remaining. */

@@ -10,6 +10,8 @@ export const FulfillmentStatus = {
   shipped: 'shipped',
   delivered: 'delivered',
   exception: 'exception',
+  /** Cancelled by the client before anything shipped; final. */
+  cancelled: 'cancelled',
 } as const;
 export type FulfillmentStatus = (typeof FulfillmentStatus)[keyof typeof FulfillmentStatus];
 
@@ -23,6 +25,13 @@ export const FulfillmentEventType = {
   resolved: 'resolved',
 } as const;
 export type FulfillmentEventType = (typeof FulfillmentEventType)[keyof typeof FulfillmentEventType];
+
+/**
+ * What an order's `events` history records: the warehouse's milestones, and the client's
+ * cancellation. `cancelled` is kept out of FulfillmentEventType on purpose: the warehouse cannot
+ * post it as a milestone, only the client's `POST /v1/fulfillment-orders/:id/cancel` records it.
+ */
+export type FulfillmentHistoryType = FulfillmentEventType | 'cancelled';
 
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
 const Quantity = Type.Integer({ minimum: 1 });
@@ -61,6 +70,12 @@ export const FulfillmentEventSchema = Type.Object({
 });
 export type FulfillmentEventInput = Static<typeof FulfillmentEventSchema>;
 
+/** Body of `POST /v1/fulfillment-orders/:id/cancel`; the body itself is optional. */
+export const CancelFulfillmentOrderSchema = Type.Object({
+  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+});
+export type CancelFulfillmentOrder = Static<typeof CancelFulfillmentOrderSchema>;
+
 export interface FulfillmentLine {
   sku: string;
   quantity: number;
@@ -76,7 +91,7 @@ export interface Shipment {
 }
 
 export interface FulfillmentEvent {
-  type: FulfillmentEventType;
+  type: FulfillmentHistoryType;
   occurredAt: string;
   shipmentId?: string;
   reason?: string;
@@ -191,6 +206,7 @@ export const WebhookTopic = {
   delivered: 'fulfillment_order.delivered',
   exception: 'fulfillment_order.exception',
   resolved: 'fulfillment_order.resolved',
+  cancelled: 'fulfillment_order.cancelled',
   returnReceived: 'return_receipt.received',
   stockAdjusted: 'stock.adjusted',
 } as const;

@@ -1,6 +1,6 @@
 import { WmsError } from './errors.ts';
-import { applyFulfillmentEvent } from './fulfillment.ts';
-import type { AppliedEvent } from './fulfillment.ts';
+import { applyFulfillmentEvent, cancelFulfillmentOrder } from './fulfillment.ts';
+import type { AppliedEvent, CancelledOrder } from './fulfillment.ts';
 import { canonicalJson } from '../kit/index.ts';
 import { IdSequence, pageAfter } from './ids.ts';
 import type { CreateFulfillmentOrder, FulfillmentEventInput, FulfillmentOrder, FulfillmentStatus } from './model.ts';
@@ -86,6 +86,13 @@ export class FulfillmentOrders {
     }
     this.orders.set(id, applied.order);
     return applied;
+  }
+
+  /** Cancels at the client's request (see `cancelFulfillmentOrder` for the rules). */
+  cancel(id: string, input: { reason?: string | undefined }): CancelledOrder {
+    const result = cancelFulfillmentOrder(this.get(id), input, { now: this.now() });
+    if (result.changed) this.orders.set(id, result.order);
+    return result;
   }
 
   snapshot(): FulfillmentOrder[] {

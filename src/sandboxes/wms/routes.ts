@@ -5,6 +5,7 @@ import type { FulfillmentOrders } from './orders.ts';
 import type { ReturnReceipts } from './returns.ts';
 import type { WmsWebhooks } from './webhooks.ts';
 import {
+  CancelFulfillmentOrderSchema,
   CreateFulfillmentOrderSchema,
   CreateReturnReceiptSchema,
   CreateStockAdjustmentSchema,
@@ -15,6 +16,7 @@ import {
   WebhookTopic,
 } from './model.ts';
 import type {
+  CancelFulfillmentOrder,
   CreateFulfillmentOrder,
   CreateReturnReceipt,
   CreateStockAdjustment,
@@ -63,6 +65,22 @@ export function registerWmsRoutes(app: FastifyInstance, parts: WmsParts): void {
       const { order, shipment } = orders.recordEvent((request.params as { id: string }).id, input);
       webhooks.publish(WebhookTopic[input.type], { fulfillmentOrder: order, ...(shipment ? { shipment } : {}) });
       return reply.code(201).send(order);
+    },
+  );
+
+  app.post(
+    '/v1/fulfillment-orders/:id/cancel',
+    {
+      schema: { params: IdParams, body: CancelFulfillmentOrderSchema },
+      // The body is optional: a cancel without a reason may be sent with none at all.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => {
+      const { order, changed } = orders.cancel((request.params as { id: string }).id, request.body as CancelFulfillmentOrder);
+      if (changed) webhooks.publish(WebhookTopic.cancelled, { fulfillmentOrder: order });
+      return order;
     },
   );
 

@@ -313,3 +313,84 @@ describe('WMS sandbox: milestone webhooks', () => {
   });
 });
 
+
+describe('WMS sandbox: cancelling a fulfilment order', () => {
+  const cancel = (id: string, body?: unknown) => call('POST', `/v1/fulfillment-orders/${id}/cancel`, body);
+
+  it('cancels a picked order with its reason, keeps stock, and refuses milestones after', async () => {
+    await start();
+    const { body: order } = await call('POST', '/v1/fulfillment-orders', newOrder('SO-C1'));
+    await call('POST', `/v1/fulfillment-orders/${order.id}/events`, { type: 'picked' });
+    const cancelled = await cancel(order.id, { reason: 'customer cancelled' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id: order.id, status: 'cancelled' });
+    expect(cancelled.body.events.at(-1)).toEqual({ type: 'cancelled', occurredAt: expect.any(String), reason: 'customer cancelled' });
+    const packed = await call('POST', `/v1/fulfillment-orders/${order.id}/events`, { type: 'packed' });
+    expect(packed.status).toBe(422);
+    expect(packed.body.error).toMatchObject({ code: 'invalid_transition', message: expect.stringContaining('no further events are allowed') });
+    const stock = await call('GET', '/v1/stock?sku=SKU-A,SKU-B');
+    expect(stock.body.data.map((level: { onHand: number }) => level.onHand)).toEqual([10, 5]);
+    const listed = await call('GET', '/v1/fulfillment-orders?status=cancelled&externalOrderId=SO-C1');
+    expect(listed.body.data.map((listedOrder: { id: string }) => listedOrder.id)).toEqual([order.id]);
+  });
+
+  it('answers a repeated cancel with 200 and the order unchanged, and accepts a cancel without a body', async () => {
+    await start();
+    const { body: order } = await call('POST', '/v1/fulfillment-orders', newOrder('SO-C2'));
+    const first = await cancel(order.id);
+    expect(first.status).toBe(200);
+    expect(first.body.events).toEqual([{ type: 'cancelled', occurredAt: expect.any(String) }]);
+    const again = await cancel(order.id, { reason: 'retry' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+  });
+
+  it('refuses to cancel once anything shipped with 409 already_shipped, and an unknown id with 404', async () => {
+    await start();
+    const { body: order } = await call('POST', '/v1/fulfillment-orders', newOrder('SO-C3'));
+    for (const type of ['picked', 'packed']) await call('POST', `/v1/fulfillment-orders/${order.id}/events`, { type });
+    await call('POST', `/v1/fulfillment-orders/${order.id}/events`, {
+      type: 'shipped',
+      carrier: 'UPS',
+      trackingNumber: '1Z003',
+      lines: [{ sku: 'SKU-A', quantity: 1 }],
+    });
+    const refused = await cancel(order.id, { reason: 'too late' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual({
+      error: { code: 'already_shipped', message: `Fulfillment order ${order.id} is partially_shipped; it cannot be cancelled once units have shipped.` },
+    });
+    expect((await call('GET', `/v1/fulfillment-orders/${order.id}`)).body.status).toBe('partially_shipped');
+    const unknown = await cancel('fo_999999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
+  });
+
+  it('cancels an order held in exception before shipping, and refuses a reason over 500 characters', async () => {
+    await start();
+    const { body: order } = await call('POST', '/v1/fulfillment-orders', newOrder('SO-C4'));
+    await call('POST', `/v1/fulfillment-orders/${order.id}/events`, { type: 'exception', reason: 'address unverifiable' });
+    const tooLong = await cancel(order.id, { reason: 'x'.repeat(501) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error).toMatchObject({ code: 'validation_error', field: 'reason' });
+    const cancelled = await cancel(order.id, { reason: 'x'.repeat(500) });
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', statusBeforeException: null, exceptionReason: null });
+  });
+
+  it('publishes fulfillment_order.cancelled once, not on the idempotent repeat', async () => {
+    await start();
+    const hook = await receiver();
+    const created = await call('POST', '/v1/webhooks', { url: hook.url, topics: ['fulfillment_order.cancelled'] });
+    hook.setSecret(created.body.secret);
+    const { body: order } = await call('POST', '/v1/fulfillment-orders', newOrder('SO-C5'));
+    await cancel(order.id, { reason: 'fraud check failed' });
+    await cancel(order.id, { reason: 'fraud check failed' });
+    await wms?.webhooks.drain();
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]).toMatchObject({ valid: true, topic: 'fulfillment_order.cancelled' });
+    expect(JSON.parse(hook.received[0]?.body ?? '{}')).toMatchObject({
+      type: 'fulfillment_order.cancelled',
+      data: { fulfillmentOrder: { id: order.id, status: 'cancelled', events: [{ type: 'cancelled', reason: 'fraud check failed' }] } },
+    });
+  });
+});

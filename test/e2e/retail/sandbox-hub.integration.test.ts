@@ -11,6 +11,7 @@ import { parseConfig } from '../../../src/config/load.ts';
 import { DEMO_CONSOLE_CREDENTIALS } from '../../../src/console/index.ts';
 import { eventually } from '../../../src/ports/conformance/harness.ts';
 import { startHubProcess, type HubProcess } from './support/hub-process.ts';
+import { hubActivity } from './support/quiet.ts';
 
 interface NetSuiteState {
   records: Record<string, { id: string; externalId?: string; fields: Record<string, unknown> }[]>;
@@ -61,6 +62,12 @@ describe('crossdock sandbox up --write-config, then crossdock start --config', (
     hub = await startHubProcess({ configFile, hubUrl });
     // sandbox up sees the hub answer and sends it the ERP's day-one state.
     await eventually(() => io.output().includes("sent the ERP's day-one state"), 'the initial load sent', 30_000);
+    // The hub has read the day-one catalogue and stock (an order checked before that is held
+    // for an unknown SKU, as it would be in production before the initial load).
+    await eventually(async () => {
+      const activity = await hubActivity(hubUrl);
+      return (activity.lag === 0 && activity.queued === 0) || undefined;
+    }, 'the hub done with the initial load', 60_000);
 
     const shopifyUrl = urlOf(io.output(), 'shopify')!;
     const placed = await fetch(`${shopifyUrl}/__sandbox/shopify/orders`, {

@@ -20,6 +20,8 @@ export const BURST_MIX: RetailDayOptions['mix'] = {
   [ActionKind.serviceReturnCase]: 4,
   [ActionKind.returnParcel]: 4,
   [ActionKind.customerEdit]: 6,
+  // Shoppers cancelling recent web orders: some before booking, some after the release.
+  [ActionKind.orderCancel]: 2,
 };
 
 /** Stock deep enough that a burst of thousands of orders is not refused for want of it. */

@@ -11,17 +11,21 @@ import type { RecordRules } from './types.ts';
  * Sales order statuses (orderStatus / status ids as NetSuite reports them):
  * A Pending Approval, B Pending Fulfillment, C Cancelled, D Partially Fulfilled,
  * E Pending Billing/Partially Fulfilled, F Pending Billing, G Billed, H Closed.
+ * An approved order whose item lines are all closed (`isClosed`) is Closed; a closed line counts
+ * only what was fulfilled on it, so the order's other lines decide how far it got.
  */
 export function refreshSalesOrderStatus(fields: Fields): void {
-  const orderStatus = selectValue(fields.orderStatus) ?? 'B';
   const lines = sublistLines(fields, 'item');
+  const requested = selectValue(fields.orderStatus) ?? 'B';
+  const orderStatus = requested !== 'A' && requested !== 'C' && allLinesClosed(lines) ? 'H' : requested;
   const quantity = (line: Fields, field: string): number => Number(line[field] ?? 0);
+  const ordered = (line: Fields): number => (isClosedLine(line) ? Math.min(quantity(line, 'quantity'), quantity(line, 'quantityFulfilled')) : quantity(line, 'quantity'));
   let current: { id: string; refName: string };
   if (orderStatus === 'A') current = status('A', 'Pending Approval');
   else if (orderStatus === 'C') current = status('C', 'Cancelled');
   else if (orderStatus === 'H') current = status('H', 'Closed');
-  else if (lines.every((line) => quantity(line, 'quantityBilled') >= quantity(line, 'quantity'))) current = status('G', 'Billed');
-  else if (lines.every((line) => quantity(line, 'quantityFulfilled') >= quantity(line, 'quantity'))) current = status('F', 'Pending Billing');
+  else if (lines.every((line) => quantity(line, 'quantityBilled') >= ordered(line))) current = status('G', 'Billed');
+  else if (lines.every((line) => quantity(line, 'quantityFulfilled') >= ordered(line))) current = status('F', 'Pending Billing');
   else if (lines.some((line) => quantity(line, 'quantityFulfilled') > quantity(line, 'quantityBilled'))) {
     current = status('E', 'Pending Billing/Partially Fulfilled');
   } else if (lines.some((line) => quantity(line, 'quantityFulfilled') > 0)) current = status('D', 'Partially Fulfilled');
@@ -29,6 +33,27 @@ export function refreshSalesOrderStatus(fields: Fields): void {
   fields.status = current;
   const approval: Record<string, string> = { A: 'Pending Approval', B: 'Pending Fulfillment', C: 'Cancelled', H: 'Closed' };
   fields.orderStatus = { id: orderStatus, refName: approval[orderStatus] ?? current.refName };
+}
+
+function isClosedLine(line: Fields): boolean {
+  return line.isClosed === true;
+}
+
+function allLinesClosed(lines: Fields[]): boolean {
+  return lines.length > 0 && lines.every(isClosedLine);
+}
+
+/**
+ * NetSuite closes a sales order by closing its lines (the Close button ticks every line's Closed
+ * box), so the two stay in step: setting orderStatus H closes every line, and reopening a line of
+ * a Closed order (`isClosed: false`) reopens the order.
+ */
+function keepClosureInStep(order: Fields, previous: Fields | undefined): void {
+  const lines = sublistLines(order, 'item');
+  const wasClosed = previous !== undefined && selectValue(previous.orderStatus) === 'H';
+  if (selectValue(order.orderStatus) !== 'H') return;
+  if (!wasClosed) for (const line of lines) line.isClosed = true;
+  else if (!allLinesClosed(lines)) order.orderStatus = { id: 'B' };
 }
 
 export const salesOrderRules: RecordRules = {
@@ -43,6 +68,7 @@ export const salesOrderRules: RecordRules = {
     });
     const prepared: Fields = { tranDate: store.now().slice(0, 10), ...draft, total: totalOf(lines) };
     setSublist(prepared, 'item', lines);
+    keepClosureInStep(prepared, previous?.fields);
     refreshSalesOrderStatus(prepared);
     return prepared;
   },
@@ -63,6 +89,18 @@ function requireOpenOrder(order: NsRecord, action: string): void {
   }
 }
 
+/** A fulfilment line naming a closed order line (by `orderLine`) is refused, naming that line. */
+function refuseClosedLines(order: NsRecord, draftLines: Fields[]): void {
+  const orderLines = sublistLines(order.fields, 'item');
+  draftLines.forEach((line, index) => {
+    if (line.orderLine === undefined) return;
+    const orderLine = orderLines.find((candidate) => Number(candidate.line) === Number(line.orderLine));
+    if (orderLine && isClosedLine(orderLine)) {
+      throw userError(`Line ${String(orderLine.line)} of sales order ${tranIdOf(order)} is closed; a closed line cannot be fulfilled.`, `item.items[${index}].orderLine`);
+    }
+  });
+}
+
 /** Shipping location: the line's, else the order line's, else the order's. */
 function shippingLocation(args: { store: RecordStore; given: Fields; sourceLine: Fields; order: NsRecord; draft: Fields; path: string }): string {
   const candidate = args.given.location ?? args.sourceLine.location ?? args.draft.location ?? args.order.fields.location;
@@ -78,12 +116,14 @@ export const itemFulfillmentRules: RecordRules = {
   prepare(draft, { store }) {
     const order = requireSource({ store, fields: draft, types: ['salesOrder'], label: 'Sales Order' });
     requireOpenOrder(order, 'fulfil it');
+    refuseClosedLines(order, sublistLines(draft, 'item'));
     const sourced = linesAgainstSource({
       draft,
       draftLines: sublistLines(draft, 'item'),
       source: order,
       sourceLines: sublistLines(order.fields, 'item'),
-      remaining: (line) => Number(line.quantity) - Number(line.quantityFulfilled ?? 0),
+      // A closed line's remainder will not be fulfilled: nothing is left on it.
+      remaining: (line) => (isClosedLine(line) ? 0 : Number(line.quantity) - Number(line.quantityFulfilled ?? 0)),
       action: 'fulfil',
     });
     const lines = sourced.map(({ sourceLine, quantity, given, path }, index) => ({
