@@ -10,7 +10,7 @@ import { CaptureStatus, saveCaptureState, saveOrder, Stage, type CancellationMar
 /** Milestones after which the warehouse can no longer hold the order back. */
 const LEFT_WAREHOUSE = new Set(['shipped', 'delivered', 'returned']);
 
-/** What `cancelBookedOrder` decided, journaled by the caller's step. */
+/** What `planBookedCancellation` decided, journaled by the caller's step. */
 export type BookedCancellation =
   /** `reason`: the channel's, for the ERP memo and the warehouse. */
   | { outcome: 'cancelling'; order: Order; releasedToWms: boolean; reason: string }
