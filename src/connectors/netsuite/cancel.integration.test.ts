@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleShipment } from '../../canonical/fixtures.ts';
 import type { ItemOutcome } from '../../runtime/delivery/target.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { recordingContext } from '../conformance/harness.ts';
-import { commandItem, sandboxOrder, startNetSuiteFixture, type NetSuiteFixture } from './testing.ts';
+import { deliverCommand, deliveredId, sandboxOrder, startNetSuiteFixture, type NetSuiteFixture } from './testing.ts';
 
 let fixture: NetSuiteFixture;
 /** Every request the connector sent, as `METHOD path`. */
@@ -23,14 +22,8 @@ afterEach(async () => {
 });
 
 const store = () => fixture.netsuite.records.store;
-async function send(operation: string, key: string, payload: unknown): Promise<ItemOutcome> {
-  const [outcome] = await fixture.connector.deliver([commandItem(operation, key, payload)], recordingContext());
-  return outcome!;
-}
-const idOf = (outcome: ItemOutcome): string => {
-  if (!outcome.ok) throw outcome.error;
-  return outcome.externalId ?? '';
-};
+const send = (operation: string, key: string, payload: unknown): Promise<ItemOutcome> => deliverCommand(fixture, operation, key, payload);
+const idOf = deliveredId;
 const salesOrder = (id: string) => store().get('salesOrder', id)!;
 const orderLines = (id: string) => (salesOrder(id).fields.item as { items: Record<string, unknown>[] }).items;
 const patches = () => requests.filter((request) => request.startsWith('PATCH '));

@@ -4,7 +4,7 @@ import type { Return } from '../../canonical/return.ts';
 import type { ItemOutcome } from '../../runtime/delivery/target.ts';
 import { PermanentError } from '../../runtime/errors.ts';
 import { recordingContext } from '../conformance/harness.ts';
-import { bookOrderItem, commandItem, sandboxOrder, startNetSuiteFixture, type NetSuiteFixture } from './testing.ts';
+import { bookOrderItem, deliverCommand, deliveredId, sandboxOrder, startNetSuiteFixture, type NetSuiteFixture } from './testing.ts';
 
 let fixture: NetSuiteFixture;
 beforeEach(async () => {
@@ -15,14 +15,8 @@ afterEach(async () => {
 });
 
 const store = () => fixture.netsuite.records.store;
-async function send(operation: string, key: string, payload: unknown): Promise<ItemOutcome> {
-  const [outcome] = await fixture.connector.deliver([commandItem(operation, key, payload)], recordingContext());
-  return outcome!;
-}
-const idOf = (outcome: ItemOutcome): string => {
-  if (!outcome.ok) throw outcome.error;
-  return outcome.externalId ?? '';
-};
+const send = (operation: string, key: string, payload: unknown): Promise<ItemOutcome> => deliverCommand(fixture, operation, key, payload);
+const idOf = deliveredId;
 const refusal = (outcome: ItemOutcome): PermanentError => {
   expect(outcome.ok).toBe(false);
   const { error } = outcome as { error: unknown };

@@ -3,7 +3,8 @@ import { sampleOrder } from '../../canonical/fixtures.ts';
 import type { Order } from '../../canonical/order.ts';
 import type { DeliveryItem } from '../../ports/storage.ts';
 import { SANDBOX_TBA_CREDENTIALS, startNetSuiteSandbox, type NetSuiteSandboxOptions, type RunningNetSuiteSandbox } from '../../sandboxes/netsuite/index.ts';
-import { deliveryItem } from '../conformance/harness.ts';
+import type { ItemOutcome } from '../../runtime/delivery/target.ts';
+import { deliveryItem, recordingContext } from '../conformance/harness.ts';
 import { createNetSuiteConnector, type NetSuiteConnector, type NetSuiteConnectorOptions } from './index.ts';
 
 /** Test support for the NetSuite connector's tests and bench (not part of the connector). */
@@ -66,4 +67,16 @@ export function bookOrderItem(order: Order, role = 'erp'): DeliveryItem {
 
 export function commandItem(operation: string, key: string, payload: unknown, role = 'erp'): DeliveryItem {
   return deliveryItem({ target: role, kind: 'command', key, operation, payload, idempotencyKey: `${operation}:${key}` });
+}
+
+/** Delivers one command through the fixture's connector and answers its outcome. */
+export async function deliverCommand(fixture: NetSuiteFixture, operation: string, key: string, payload: unknown): Promise<ItemOutcome> {
+  const [outcome] = await fixture.connector.deliver([commandItem(operation, key, payload)], recordingContext());
+  return outcome!;
+}
+
+/** The NetSuite internal id a delivered item answered; a refused item throws its error. */
+export function deliveredId(outcome: ItemOutcome): string {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.externalId ?? '';
 }

@@ -336,11 +336,15 @@ describe('FlowEngine', () => {
         },
       }),
     };
-    engine = new FlowEngine({ bus: adapters.bus, storage, enqueue: (items) => adapters.storage.delivery.enqueue(items), flows: [flow], recoveryPollMs: 60_000, timerPollMs: 20 });
+    // A test clock: both timers come due together when it moves, SO-BAD's (the earlier) first.
+    let now = Date.now();
+    engine = new FlowEngine({ bus: adapters.bus, storage, enqueue: (items) => adapters.storage.delivery.enqueue(items), flows: [flow], recoveryPollMs: 60_000, timerPollMs: 20, clock: () => now });
     const errors: string[] = [];
     engine.events.on('timer-error', ({ timer, error }: { timer: { flowId: string }; error: Error }) => errors.push(`${timer.flowId}: ${error.message}`));
     engine.start();
     await adapters.bus.publish([placed('SO-BAD'), placed('SO-OK')]);
+    await eventually(async () => (await adapters.storage.timers.upcoming(5)).length === 2 || undefined, 'both flows asleep');
+    now += 200;
     await eventually(async () => (await flows.get('reminder:SO-OK'))?.status === 'completed', 'the other timer fired');
     expect(errors).toEqual(['reminder:SO-BAD: SQLITE_BUSY: database is locked']);
     // SO-BAD's timer is still there, claimed: it fires again once the lease runs out.
