@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { netsuiteBench } from './connectors/netsuite.ts';
 import { salesforceBench } from './connectors/salesforce.ts';
 import { shopifyBench } from './connectors/shopify.ts';
+import { consoleBench } from './console/index.ts';
 import { coreBench } from './core/index.ts';
 import { inventoryBench } from './flows/inventory.ts';
 import { ordersBench } from './flows/orders.ts';
@@ -18,6 +19,7 @@ const groups: Record<string, (options: { quick: boolean }) => Promise<void>> = {
   shopify: shopifyBench,
   inventory: inventoryBench,
   orders: ordersBench,
+  console: consoleBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { InboundEventsChannel } from '../observability/inbound-events.ts';
 import type { Bus } from '../ports/bus.ts';
 import { inboundEventsRoutes } from './events/route.ts';
 
@@ -13,6 +14,8 @@ export interface HubServerOptions {
     /** Largest accepted request body in bytes (default 1 MiB); larger requests get 413. */
     maxBodyBytes?: number;
   };
+  /** Where `POST /events` counts the events it accepts and refuses (for `/metrics`). */
+  inboundEvents?: InboundEventsChannel;
 }
 
 /**
@@ -27,6 +30,6 @@ export interface HubServerOptions {
 export function createHubServer(options: HubServerOptions): FastifyInstance {
   const app: FastifyInstance = options.logger ? Fastify({ loggerInstance: options.logger }) : Fastify({ logger: false });
   app.get('/healthz', async () => ({ status: 'ok' }));
-  void app.register(inboundEventsRoutes, { bus: options.bus, ...options.inbound });
+  void app.register(inboundEventsRoutes, { bus: options.bus, ...options.inbound, ...(options.inboundEvents && { inboundEvents: options.inboundEvents }) });
   return app;
 }

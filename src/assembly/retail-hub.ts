@@ -6,6 +6,8 @@ import type { Connector } from '../connectors/connector.ts';
 import { pollerJob } from '../connectors/inbound/poller-job.ts';
 import { consolePlugin, type ConsoleUser } from '../console/index.ts';
 import type { RetailFlowModule } from '../flows/module.ts';
+import { InboundEventsChannel } from '../observability/inbound-events.ts';
+import { logHubActivity } from '../observability/runtime-logs.ts';
 import type { Bus } from '../ports/bus.ts';
 import type { Storage } from '../ports/storage.ts';
 import { Hub, type HubOptions } from '../runtime/hub.ts';
@@ -56,18 +58,14 @@ export async function assembleRetailHub(options: RetailHubOptions): Promise<Reta
     ...(options.flowOptions && { flowOptions: options.flowOptions }),
     ...(options.onSchedulerError && { onSchedulerError: options.onSchedulerError }),
   });
-  // Errors the runtime survives (it retries) but an operator must be able to see.
-  const { logger } = options;
-  if (logger) {
-    hub.flows.events.on('consumer-error', (error: unknown) => logger.error({ err: error }, 'the flows could not handle a batch of events; retrying'));
-    hub.flows.events.on('timer-error', ({ timer, error }: { timer: { flowId: string; step: string }; error: unknown }) =>
-      logger.error({ err: error, flowId: timer.flowId, step: timer.step }, 'a flow timer could not be fired; it fires again after its lease'),
-    );
-  }
-  const server = createHubServer({ bus, ...(options.logger && { logger: options.logger }), ...(options.inbound && { inbound: options.inbound }) });
-  registerOperationsRoutes(server, hub);
+  // Each flow run and delivery outcome, by correlation id, and the errors the runtime survives
+  // (it retries) but an operator must be able to see.
+  if (options.logger) logHubActivity(hub, options.logger);
+  const inboundEvents = new InboundEventsChannel();
+  const server = createHubServer({ bus, inboundEvents, ...(options.logger && { logger: options.logger }), ...(options.inbound && { inbound: options.inbound }) });
+  registerOperationsRoutes(server, hub, { inboundEvents });
   const receivers = new Map(options.connectors.flatMap((connector) => (connector.webhook ? [[connector.name, connector.webhook] as const] : [])));
-  await server.register(webhookRoutes, { bus, storage, receivers });
+  await server.register(webhookRoutes, { bus, storage, receivers, inboundEvents });
   if (options.console) {
     await server.register(consolePlugin, {
       hub,

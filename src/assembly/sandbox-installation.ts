@@ -18,8 +18,11 @@ import type { RetailFlowDependencies, RetailFlowModule } from '../flows/module.t
 import { createOwnership } from '../flows/ownership.ts';
 import { flowSettings } from '../flows/settings.ts';
 
-/** Shopify topics the hub subscribes to. Not fulfillments or inventory: the hub writes those. */
-export const SHOPIFY_TOPICS = ['ORDERS_CREATE', 'ORDERS_CANCELLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'REFUNDS_CREATE'] as const;
+/**
+ * Shopify topics the hub subscribes to. Not fulfillments or inventory: the hub writes those; of
+ * the returns topics only a customer's request (approve, decline and close are the hub's answers).
+ */
+export const SHOPIFY_TOPICS = ['ORDERS_CREATE', 'ORDERS_CANCELLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'REFUNDS_CREATE', 'RETURNS_REQUEST'] as const;
 export const WMS_TOPICS = [
   'fulfillment_order.picked',
   'fulfillment_order.packed',

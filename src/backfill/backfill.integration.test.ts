@@ -9,7 +9,7 @@ import { DAY_MS } from '../connectors/salesforce/limits.ts';
 import type { BulkLoadResult } from './bulk-writer.ts';
 import { BackfillJobStore, type BackfillJob } from './job.ts';
 import { runBackfill } from './runner.ts';
-import { customerNumber, productSku, seedCustomers, seedProducts } from './testing.ts';
+import { basePrices, customerNumber, productSku, seedCustomers, seedProducts } from './testing.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -206,5 +206,54 @@ describe('backfill NetSuite → Shopify (delivery queue)', () => {
     expect(connector.calls.mutation).toBe(5);
     const stats = await adapters.storage.delivery.stats('commerce');
     expect(stats[0]).toMatchObject({ delivered: 120, pending: 0, dead: 0 });
+  });
+});
+
+describe('backfill NetSuite prices → Salesforce and Shopify (delivery queue)', () => {
+  it('loads every base price into the standard price book and onto the variants once the products are there; a SKU without a product fails alone', async () => {
+    const netsuite = await erp();
+    seedProducts(netsuite.netsuite, 120);
+    const [seventh] = netsuite.netsuite.records.store.list('inventoryItem').filter((item) => item.fields.itemId === productSku(7));
+    netsuite.netsuite.records.update(seventh!, { basePrice: 19.99 });
+    const adapters = await storage();
+    const { sandbox: org, connector: crmConnector } = await crm();
+    const { sandbox: shop, connector: commerce } = await shopifySandbox({ bucket: { capacity: 10_000, restorePerSecond: 1_000 } }, { plan: 'plus' });
+    closers.push(() => shop.close());
+    const load = (entity: string, target: Connector) =>
+      runBackfill({ storage: adapters.storage, source: netsuite.connector, target, entity, pageSize: 50, deliveryPollMs: 10, bulkPollIntervalMs: 10 });
+
+    // Day one: the products first, then their prices.
+    expect(await load('product', crmConnector)).toMatchObject({ status: 'completed', written: 120 });
+    expect(await load('product', commerce)).toMatchObject({ status: 'completed', written: 120 });
+    // An item created after the products were loaded: its price has no product to go on yet.
+    netsuite.netsuite.records.create('inventoryItem', { itemId: 'LATE-1', displayName: 'Late item', basePrice: 5 }, 'ITEM-LATE-1');
+    const callsBefore = org.org.apiUsage.used;
+
+    const toCrm = await load('price', crmConnector);
+    expect(toCrm).toMatchObject({ id: 'price:erp->crm', status: 'completed', path: 'delivery', operation: 'upsertPrice', read: 121, written: 120, failed: 1, chunks: 3 });
+    // Per chunk of 50 prices: one Composite of queries and one Collections create.
+    expect(org.org.apiUsage.used - callsBefore).toBe(3 * 2);
+    const toCommerce = await load('price', commerce);
+    expect(toCommerce).toMatchObject({ id: 'price:erp->commerce', status: 'completed', path: 'delivery', operation: 'upsertPrice', read: 121, written: 120, failed: 1 });
+
+    const expected = new Map([...basePrices(netsuite.netsuite)].filter(([sku]) => sku !== 'LATE-1'));
+    expect(expected.size).toBe(120);
+    expect(expected.get(productSku(7))).toBe(19.99);
+    const skuOfProduct = new Map(salesforceRecords(org, 'Product2').map((product) => [product.Id, String(product.External_Id__c)]));
+    const entries = salesforceRecords(org, 'PricebookEntry').filter((entry) => entry.Pricebook2Id === org.org.standardPricebookId);
+    expect(entries).toHaveLength(120);
+    expect(entries.every((entry) => entry.IsActive === true)).toBe(true);
+    expect(new Map(entries.map((entry) => [skuOfProduct.get(entry.Product2Id), Number(entry.UnitPrice)]))).toEqual(expected);
+    expect(new Map([...expected.keys()].map((sku) => [sku, shop.store.variantBySku(sku)!.priceCents / 100]))).toEqual(expected);
+
+    const jobs = new BackfillJobStore(adapters.storage.records);
+    expect(await jobs.failures(toCrm, { limit: 10 })).toEqual([expect.objectContaining({ key: 'BASE-USD/LATE-1', stage: 'target', code: 'PRODUCT_NOT_FOUND', field: 'sku' })]);
+    expect(await jobs.failures(toCommerce, { limit: 10 })).toEqual([expect.objectContaining({ key: 'BASE-USD/LATE-1', stage: 'target', code: 'UNKNOWN_SKU', field: 'sku' })]);
+
+    // Run again (--restart): every price is already there; Salesforce is only read.
+    const readOnly = org.org.apiUsage.used;
+    expect(await runBackfill({ storage: adapters.storage, source: netsuite.connector, target: crmConnector, entity: 'price', pageSize: 50, deliveryPollMs: 10, restart: true })).toMatchObject({ run: 2, written: 120, failed: 1 });
+    expect(org.org.apiUsage.used - readOnly).toBe(3);
+    expect(salesforceRecords(org, 'PricebookEntry')).toHaveLength(120);
   });
 });

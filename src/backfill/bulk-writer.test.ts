@@ -16,4 +16,10 @@ describe('bulk path', () => {
     expect(offersBulkLoad(bulk, 'projectOrder')).toBe(false);
     expect(offersBulkLoad({}, 'upsertCustomer')).toBe(false);
   });
+
+  it('keeps to the operations a target says it bulk-loads (Salesforce prices go through the delivery path)', () => {
+    const bulk = { bulkLoad: async () => ({ created: 0, updated: 0, failed: [] }), bulkOperations: ['upsertCustomer', 'upsertProduct'] };
+    expect(offersBulkLoad(bulk, 'upsertProduct')).toBe(true);
+    expect(offersBulkLoad(bulk, 'upsertPrice')).toBe(false);
+  });
 });

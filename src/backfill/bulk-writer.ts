@@ -11,15 +11,21 @@ export interface BulkLoadResult {
 /** A connector with a bulk path: canonical payloads of one operation, mapped as that operation maps them. */
 export interface BulkLoadingTarget {
   bulkLoad(operation: string, payloads: readonly unknown[], options?: { pollIntervalMs?: number }): Promise<BulkLoadResult>;
+  /** The operations `bulkLoad` takes, when the target says; otherwise every `upsert*` operation. */
+  readonly bulkOperations?: readonly string[];
 }
 
 /**
  * Whether the target can bulk-load this operation. Bulk APIs write one object type per job, by
  * external id: the single-record `upsert*` operations fit; composite ones (an order and its lines,
- * `projectOrder`) go through the delivery path.
+ * `projectOrder`) and records without an external id of their own (Salesforce's price book
+ * entries, `upsertPrice`) go through the delivery path. A target that lists its
+ * `bulkOperations` is taken at its word.
  */
 export function offersBulkLoad(target: object, operation: string): target is BulkLoadingTarget {
-  return typeof (target as Partial<BulkLoadingTarget>).bulkLoad === 'function' && operation.startsWith('upsert');
+  const bulk = target as Partial<BulkLoadingTarget>;
+  if (typeof bulk.bulkLoad !== 'function') return false;
+  return bulk.bulkOperations ? bulk.bulkOperations.includes(operation) : operation.startsWith('upsert');
 }
 
 /**

@@ -1,6 +1,8 @@
-import type { DeliveryStore, EnqueueOutcome, NewDeliveryItem } from '../ports/storage.ts';
+import { DeliveryStatus, type DeliveryItem, type DeliveryStore, type EnqueueOutcome, type NewDeliveryItem } from '../ports/storage.ts';
+import type { DeliveryTarget } from '../runtime/delivery/target.ts';
 import type { ChunkOutcome } from './bulk-writer.ts';
 import type { BackfillFailure, BackfillJob } from './job.ts';
+import type { BackfillQuota } from './quota-share.ts';
 
 /** Something that puts items in the delivery queues and wakes the targets (a DeliveryEngine). */
 export interface DeliveryQueue {
@@ -11,10 +13,17 @@ export interface DeliveryQueue {
 export const DEFAULT_OUTCOME_POLL_MS = 100;
 
 /**
- * Writes one chunk through the target's delivery queue as state updates, then waits until each
- * item is delivered or dead-lettered, so the chunk's outcome (and the cursor committed after it)
- * is final. Waiting per chunk is also what keeps a backfill from flooding the queue: at most one
- * chunk of backfill items is ever waiting ahead of the live items.
+ * Writes one chunk through the target's delivery queue as state updates, one request's worth at
+ * a time, and waits until each item is delivered or dead-lettered, so the chunk's outcome (and
+ * the cursor committed after it) is final.
+ *
+ * Each request's worth (the target's batch size for the operation) is admitted through the
+ * backfill's quota share, at the target's own cost estimate, *before* it is enqueued, and holds
+ * one of the share's concurrency slots until its items are done. The target's queue is shared:
+ * any engine serving the target (the backfill's own, or `crossdock start`'s on the same
+ * database) claims its oldest ready items, whoever enqueued them. Admitting at enqueue is what
+ * keeps the share whichever engine sends them, and what keeps live items from waiting behind
+ * more backfill items than the share has requests in flight.
  *
  * State updates, not commands: a record read from the system of record now is at least as new as
  * any update already waiting for its key, so it may replace a pending one (newest wins), and any
@@ -26,31 +35,65 @@ export const DEFAULT_OUTCOME_POLL_MS = 100;
 export async function writeByDelivery(args: {
   queue: DeliveryQueue;
   store: DeliveryStore;
+  /** The target's budget (its batch sizes) and cost estimate. */
+  target: Pick<DeliveryTarget, 'budget' | 'cost'>;
+  quota: BackfillQuota;
   job: Pick<BackfillJob, 'id' | 'run' | 'entity' | 'to' | 'operation'>;
   records: readonly { key: string; payload: unknown }[];
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
   pollMs?: number;
 }): Promise<ChunkOutcome> {
-  const { job } = args;
-  if (args.records.length === 0) return { written: 0, failures: [] };
-  const outcomes = await args.queue.enqueue(
-    args.records.map((record) => ({
+  const { job, target } = args;
+  const items = args.records.map(
+    (record): NewDeliveryItem => ({
       target: job.to,
-      kind: 'state' as const,
+      kind: 'state',
       key: record.key,
       operation: job.operation,
       payload: record.payload,
       idempotencyKey: `backfill:${job.id}#${job.run}:${record.key}`,
       context: { entity: job.entity, businessKey: record.key, operation: job.operation, backfill: job.id },
-    })),
+    }),
   );
+  const batchSize = Math.max(1, target.budget.maxBatchSizeByOperation?.[job.operation] ?? target.budget.maxBatchSize);
+  const batches: NewDeliveryItem[][] = [];
+  for (let start = 0; start < items.length; start += batchSize) batches.push(items.slice(start, start + batchSize));
+  const outcomes: ChunkOutcome[] = new Array(batches.length);
+  let next = 0;
+  // As many batches under way as the share has request slots; `acquire` holds each to its slot.
+  const worker = async () => {
+    for (let index = next++; index < batches.length; index = next++) {
+      const batch = batches[index]!;
+      const cost = target.cost?.(batch.map((item) => asQueued(item, args.clock()))) ?? 0;
+      const slot = await args.quota.acquire({ cost });
+      try {
+        outcomes[index] = await enqueueAndAwait({ ...args, items: batch });
+      } finally {
+        slot.release();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(args.quota.scaled.concurrency, batches.length) }, worker));
+  return { written: outcomes.reduce((sum, outcome) => sum + outcome.written, 0), failures: outcomes.flatMap((outcome) => outcome.failures) };
+}
+
+/** Enqueues one admitted batch and waits until each of its items is delivered or dead-lettered. */
+async function enqueueAndAwait(args: {
+  queue: DeliveryQueue;
+  store: DeliveryStore;
+  items: readonly NewDeliveryItem[];
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+  pollMs?: number;
+}): Promise<ChunkOutcome> {
+  const outcomes = await args.queue.enqueue(args.items);
   let written = 0;
   const failures: BackfillFailure[] = [];
   // Item id → the keys it carries (two records of one key in a chunk share the coalesced item).
   const waiting = new Map<number, string[]>();
   outcomes.forEach((outcome, index) => {
-    const key = args.records[index]!.key;
+    const key = args.items[index]!.key;
     if (outcome.outcome === 'stale') {
       written++;
       return;
@@ -82,4 +125,13 @@ export async function writeByDelivery(args: {
     if (waiting.size > 0) await args.sleep(args.pollMs ?? DEFAULT_OUTCOME_POLL_MS);
   }
   return { written, failures };
+}
+
+/** A batch as the queue will hand it to the target, for the target's cost estimate before it is enqueued. */
+function asQueued(item: NewDeliveryItem, now: number): DeliveryItem {
+  return {
+    target: item.target, kind: item.kind, key: item.key, operation: item.operation, payload: item.payload, idempotencyKey: item.idempotencyKey,
+    id: 0, version: null, context: item.context ?? {}, correlationId: null, traceparent: null,
+    status: DeliveryStatus.pending, attempts: 0, enqueuedAt: now, availableAt: now, lastError: null, deliveredAt: null, externalId: null,
+  };
 }

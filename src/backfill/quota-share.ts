@@ -20,10 +20,12 @@ import type { DeliveryContext, DeliveryTarget, ItemOutcome } from '../runtime/de
  *   request of the app), the backfill counts only what lies above the live reserve of
  *   (1 − share) × capacity as available to it.
  *
- * The admission is the delivery engine's own `RateBudget`, fed the scaled budget and the scaled
- * signals, so "waiting for quota" means exactly what it means for live deliveries. On the bulk
- * path (no engine) the runner asks `BackfillQuota` before each Bulk API job for the requests the
- * job will make.
+ * The admission is a `RateBudget` (the delivery engine's own), fed the scaled budget and the
+ * scaled signals, so "waiting for quota" means exactly what it means for live deliveries. The
+ * runner asks `BackfillQuota` before each Bulk API job for the requests the job will make, and
+ * on the delivery path before it enqueues each request's worth of items, at the target's cost
+ * estimate (delivery-writer.ts): the queue is shared with the live flows, so only what was
+ * admitted may be in it, whichever engine then sends it.
  */
 export const DEFAULT_QUOTA_SHARE = 0.5;
 
@@ -69,7 +71,7 @@ export function shareOfSignal(signal: QuotaSignal, share: number): QuotaSignal {
 /** What the console and the tests see of a backfill's use of its share. */
 export interface QuotaUsage {
   share: number;
-  /** Requests admitted (on the bulk path: counted per Bulk API call the jobs made). */
+  /** Requests admitted (on the bulk path: counted per Bulk API call the jobs made; on the delivery path: one per batch of the target's size). */
   requests: number;
   /** Times the backfill had to wait for its share to free up. */
   waits: number;
@@ -162,12 +164,6 @@ export class BackfillQuota {
     this.budget.observe(shareOfSignal(signal, this.share));
   }
 
-  /** Counts a request the delivery engine admitted through the scaled budget (delivery path). */
-  countDelivery(inFlight: number): void {
-    this.requests++;
-    this.peakInFlight = Math.max(this.peakInFlight, inFlight);
-  }
-
   usage(): QuotaUsage {
     return {
       share: this.share,
@@ -183,23 +179,24 @@ export class BackfillQuota {
 
 /**
  * The target as the backfill's own delivery engine sees it: the same connector, with the
- * backfill's share as its budget and the target's quota signals scaled to the share. The engine
- * builds its `RateBudget` from this budget, so its admission enforces the share.
+ * backfill's share as its budget (so the engine holds no more requests in flight than the share)
+ * and the target's quota signals scaled to the share. Every signal also reaches `quota`, whose
+ * admission before each enqueue (delivery-writer.ts) is what enforces the share: the target's own
+ * figures count everyone's use, the live deliveries' too.
  */
 export function targetWithQuotaShare(target: DeliveryTarget, quota: BackfillQuota): DeliveryTarget {
-  let inFlight = 0;
   return {
     name: target.name,
     budget: quota.scaled,
     ...(target.cost && { cost: (batch: readonly DeliveryItem[]) => target.cost!(batch) }),
-    async deliver(batch: readonly DeliveryItem[], context: DeliveryContext): Promise<ItemOutcome[]> {
-      inFlight++;
-      quota.countDelivery(inFlight);
-      try {
-        return await target.deliver(batch, { signal: context.signal, reportQuota: (signal) => context.reportQuota(shareOfSignal(signal, quota.share)) });
-      } finally {
-        inFlight--;
-      }
+    deliver(batch: readonly DeliveryItem[], context: DeliveryContext): Promise<ItemOutcome[]> {
+      return target.deliver(batch, {
+        signal: context.signal,
+        reportQuota: (signal) => {
+          quota.observe(signal);
+          context.reportQuota(shareOfSignal(signal, quota.share));
+        },
+      });
     },
   };
 }

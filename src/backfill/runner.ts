@@ -49,7 +49,8 @@ export interface BackfillOptions {
   onProgress?: (job: BackfillJob, activity: string) => void;
   /**
    * Delivery path only: the queue of a delivery engine that already serves the target in this
-   * process. By default the run starts its own engine for the target, held to the quota share.
+   * process. By default the run starts its own engine for the target. Either way each batch is
+   * admitted through the quota share before it is enqueued (delivery-writer.ts).
    */
   delivery?: DeliveryQueue;
   /** Bulk path: how often a job's status is polled (default 5 s, the connector's own default). */
@@ -279,6 +280,8 @@ function writeChunk(args: {
   return writeByDelivery({
     queue: args.queue!,
     store: options.storage.delivery,
+    target: options.target,
+    quota: args.quota,
     job: args.job,
     records,
     clock,

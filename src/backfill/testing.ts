@@ -33,3 +33,13 @@ export function seedProducts(netsuite: RunningNetSuiteSandbox, count: number): v
     netsuite.records.create('inventoryItem', { itemId: productSku(index), displayName: `Backfill item ${index}`, basePrice: 10 + (index % 90) }, `ITEM-${productSku(index)}`);
   }
 }
+
+/** The base price of every inventory item of the NetSuite sandbox that has one, by SKU (read in process). */
+export function basePrices(netsuite: RunningNetSuiteSandbox): Map<string, number> {
+  const prices = new Map<string, number>();
+  for (const item of netsuite.records.store.list('inventoryItem')) {
+    const { itemId, basePrice } = item.fields as { itemId?: unknown; basePrice?: unknown };
+    if (typeof itemId === 'string' && typeof basePrice === 'number') prices.set(itemId, basePrice);
+  }
+  return prices;
+}

@@ -34,5 +34,16 @@ describe('crossdock demo (spawned, as a user runs it)', () => {
     expect(report.hub.events).toBeGreaterThan(28);
     const failed = Object.entries(report.invariants).filter(([, result]) => !result.ok);
     expect(failed).toEqual([]);
+
+    // The hub's log went to the file it named, not the terminal: JSON lines, each about one
+    // event's journey carrying its correlation id.
+    const logFile = /logs\s+(\S+\.log)/.exec(stdout)?.[1];
+    expect(logFile).toBeDefined();
+    const lines = readFileSync(logFile!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { correlationId?: string; msg: string });
+    rmSync(logFile!, { force: true });
+    expect(lines.length).toBeGreaterThan(0);
+    const aboutEvents = lines.filter((line) => /^(flow |delivery |inbound )/.test(line.msg));
+    expect(aboutEvents.length).toBeGreaterThan(0);
+    expect(aboutEvents.filter((line) => !line.correlationId)).toEqual([]);
   }, 120_000);
 });

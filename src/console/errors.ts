@@ -25,6 +25,8 @@ export const ConsoleErrorCode = {
   notEditable: 'NOT_EDITABLE',
   /** A corrected payload the canonical schema refuses (the body names the fields). */
   invalidPayload: 'INVALID_PAYLOAD',
+  /** A bulk action by filter whose confirmed count is no longer true (the body has the new count). */
+  countChanged: 'COUNT_CHANGED',
   badRequest: 'BAD_REQUEST',
   internal: 'INTERNAL_ERROR',
 } as const;

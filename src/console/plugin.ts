@@ -41,6 +41,12 @@ export interface ConsoleOptions {
   consumers?: readonly string[];
   /** Chart sampling; default every 5 s, one hour kept. Or a sampler of your own (the plugin starts and stops it). */
   metrics?: { intervalMs?: number; capacity?: number } | MetricsSampler;
+  /**
+   * Where engineers open a trace: a URL with `{traceId}`, e.g. `https://jaeger.example.com/trace/{traceId}`
+   * or Grafana Tempo's explore URL. The Trace page links each hop's W3C trace id there; without
+   * it the id is shown to copy.
+   */
+  traceLink?: string;
   /** Serve the web UI under /console/ (default true; false for an API-only deployment). */
   ui?: boolean;
   clock?: () => number;
@@ -63,6 +69,7 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
     if (names.has(user.name)) throw new Error(`console user "${user.name}" is configured twice`);
     names.add(user.name);
   }
+  if (options.traceLink !== undefined && !options.traceLink.includes('{traceId}')) throw new RangeError('console traceLink must contain {traceId}, e.g. https://jaeger.example.com/trace/{traceId}');
   const clock = options.clock ?? Date.now;
   const sessions = options.sessions ?? new InMemorySessionStore(clock);
   const panels = options.healthPanels instanceof HealthPanelRegistry ? options.healthPanels : new HealthPanelRegistry(options.healthPanels ?? []);
@@ -92,7 +99,7 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
   await app.register(authRoutes, { users: options.users, sessions, sessionTtlMs: options.sessionTtlMs ?? 8 * 3_600_000, secureCookie: options.secureCookie ?? false, clock, apiPrefix: CONSOLE_API_PREFIX });
   await app.register(exceptionRoutes, { storage: options.hub.storage, bus: options.hub.bus, clock, apiPrefix: CONSOLE_API_PREFIX });
   await app.register(customerMergeRoutes, { storage: options.hub.storage, bus: options.hub.bus, clock, apiPrefix: CONSOLE_API_PREFIX });
-  await app.register(readRoutes, { hub: options.hub, consumers, panels, circuits, sampler, masking, clock, apiPrefix: CONSOLE_API_PREFIX });
+  await app.register(readRoutes, { hub: options.hub, consumers, panels, circuits, sampler, masking, clock, apiPrefix: CONSOLE_API_PREFIX, traceLink: options.traceLink });
   await app.register(backfillRoutes, { records: options.hub.storage.records, clock, apiPrefix: CONSOLE_API_PREFIX });
   if (options.ui !== false) await app.register(uiRoutes, { uiPrefix: CONSOLE_UI_PREFIX });
 }

@@ -20,10 +20,12 @@ export interface ReadRoutesOptions {
   masking: ViewerMasking;
   clock: () => number;
   apiPrefix: string;
+  /** URL template with `{traceId}` for opening a trace in Jaeger or Tempo. */
+  traceLink?: string | undefined;
 }
 
 const TraceQuery = Type.Object({
-  q: Type.String({ minLength: 1, maxLength: 300, description: 'Order number, return number, customer id, sku@location, or a correlation id.' }),
+  q: Type.String({ minLength: 1, maxLength: 300, description: 'Order number, return number, customer id or e-mail, sku@location or a bare sku (every location), or a correlation id.' }),
 });
 
 const TraceHopSchema = Type.Object({
@@ -37,15 +39,18 @@ const TraceHopSchema = Type.Object({
   externalId: Type.Union([Type.String(), Type.Null()]),
   correlationId: Type.Union([Type.String(), Type.Null()]),
   exceptionId: Type.Union([Type.Integer(), Type.Null()]),
+  traceId: Type.Union([Type.String(), Type.Null()], { description: 'W3C trace id from the traceparent the record carries: the same work in Jaeger or Tempo.' }),
   data: Type.Optional(Type.Unknown()),
 });
 
 const TraceSchema = Type.Object({
   query: Type.String(),
-  matchedAs: Type.Array(Type.String()),
+  matchedAs: Type.Array(Type.String({ description: 'business key, sku at every location, customer e-mail, return number, correlation id' })),
+  keys: Type.Array(Type.String({ description: 'Business keys (and `sku@…` prefixes) that found something.' })),
   correlationIds: Type.Array(Type.String()),
   hops: Type.Array(TraceHopSchema),
   truncated: Type.Boolean(),
+  traceLink: Type.Union([Type.String(), Type.Null()], { description: 'Where to open a trace id: a URL with `{traceId}` (the `traceLink` console option), or null.' }),
 });
 
 const SeriesQuery = Type.Object({ since: Type.Optional(Type.Number({ description: 'Only samples after this time (ms since epoch).' })) });
@@ -98,7 +103,8 @@ export async function readRoutes(app: FastifyInstance, options: ReadRoutesOption
   api.get(`${apiPrefix}trace`, { schema: { summary: 'Timeline of a business key or correlation id across systems', querystring: TraceQuery, response: { 200: TraceSchema } } }, async (request) => {
     // A viewer's events are masked by their catalogue schema, stricter than key names alone.
     const masked = !seesPersonalData(sessionOf(request).role);
-    return buildTrace({ bus: hub.bus, storage }, request.query.q.trim(), masked ? { maskEvent: options.masking.event } : {});
+    const trace = await buildTrace({ bus: hub.bus, storage }, request.query.q.trim(), masked ? { maskEvent: options.masking.event } : {});
+    return { ...trace, traceLink: options.traceLink ?? null };
   });
 
   api.get(`${apiPrefix}metrics/series`, { schema: { summary: 'Chart series sampled in memory (empty after a restart)', querystring: SeriesQuery, response: { 200: SeriesSchema } } }, async (request) => ({

@@ -30,8 +30,8 @@ export interface ConsoleFixture {
   brokenOrders: Set<string>;
   /** SKUs the fake NetSuite does not know: an order with one of them is refused until its payload is corrected. */
   unknownSkus: Set<string>;
-  /** Publishes an order-placed event; the order-capture flow books it in the ERP. */
-  placeOrder(orderNumber: string, correlationId?: string, overrides?: Partial<Order>): Promise<void>;
+  /** Publishes an order-placed event (with a W3C `traceparent` when given); the order-capture flow books it in the ERP. */
+  placeOrder(orderNumber: string, correlationId?: string, overrides?: Partial<Order>, traceparent?: string): Promise<void>;
   /** Closes the chart sampler's current interval now (its timer is set to a minute). */
   sampleMetrics(): Promise<void>;
   close(): Promise<void>;
@@ -43,7 +43,7 @@ export interface ConsoleFixture {
  * without a required field, and the three test users. With `erpQuota` the `erp` target reports
  * its system's quota the way a connector does (`Connector.quota`).
  */
-export async function startConsoleFixture(options: { startHub?: boolean; panelSlaMs?: number; erpQuota?: () => QuotaReport } = {}): Promise<ConsoleFixture> {
+export async function startConsoleFixture(options: { startHub?: boolean; panelSlaMs?: number; erpQuota?: () => QuotaReport; traceLink?: string } = {}): Promise<ConsoleFixture> {
   const adapters = await openSqlite({ path: ':memory:' });
   const brokenOrders = new Set<string>();
   const unknownSkus = new Set<string>();
@@ -84,7 +84,14 @@ export async function startConsoleFixture(options: { startHub?: boolean; panelSl
   ]);
   const sampler = new MetricsSampler(hub, { intervalMs: 60_000 });
   const app = Fastify({ logger: false });
-  await app.register(consolePlugin, { hub, users: await testUsers(), cookieSecret: 'test-secret-test-secret-test-secret-0123', healthPanels: panels, metrics: sampler });
+  await app.register(consolePlugin, {
+    hub,
+    users: await testUsers(),
+    cookieSecret: 'test-secret-test-secret-test-secret-0123',
+    healthPanels: panels,
+    metrics: sampler,
+    ...(options.traceLink !== undefined && { traceLink: options.traceLink }),
+  });
   await app.ready();
   return {
     app,
@@ -93,9 +100,9 @@ export async function startConsoleFixture(options: { startHub?: boolean; panelSl
     erp,
     brokenOrders,
     unknownSkus,
-    async placeOrder(orderNumber, correlationId, overrides) {
+    async placeOrder(orderNumber, correlationId, overrides, traceparent) {
       const order = sampleOrder({ ...overrides, orderNumber });
-      const event = createRetailEvent({ type: 'retail.order.placed.v1', data: order, source: 'crossdock://connectors/shopify', ...(correlationId && { correlationId }) });
+      const event = createRetailEvent({ type: 'retail.order.placed.v1', data: order, source: 'crossdock://connectors/shopify', ...(correlationId && { correlationId }), ...(traceparent && { traceparent }) });
       await adapters.bus.publish([event]);
     },
     async sampleMetrics() {

@@ -1,10 +1,14 @@
 import { Writable } from 'node:stream';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { sampleCustomer, sampleOrder } from '../canonical/fixtures.ts';
 import { personal } from '../canonical/personal-data.ts';
 import { createLogger, createMasker, withCorrelation } from './logger.ts';
 import { basePersonalDataRules, personalDataRulesFromSchemas } from './personal-data-keys.ts';
+import { inSpan } from './spans.ts';
+import { startTracing } from './tracing.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -69,6 +73,54 @@ describe('createLogger', () => {
       ['corr-42', '***@example.com', 'first'],
       ['corr-42', '***@example.com', 'second'],
     ]);
+  });
+
+  it("keeps Fastify's request and reply fields (method, url, status) on its request lines, masked", async () => {
+    const { destination, records } = capture();
+    const app = Fastify({ loggerInstance: createLogger({ destination }) });
+    app.get('/customers', async () => ({ ok: true }));
+    await app.inject({ method: 'GET', url: '/customers?email=jane.doe@example.com' });
+    await app.close();
+    const [incoming, completed] = records();
+    expect(incoming).toMatchObject({ msg: 'incoming request', req: { method: 'GET', url: '/customers?email=***@example.com' } });
+    expect(completed).toMatchObject({ msg: 'request completed', res: { statusCode: 200 } });
+  });
+
+  it('adds the trace and span ids of the active span, and nothing with tracing off', async () => {
+    const { destination, records } = capture();
+    const logger = createLogger({ destination });
+    logger.info('before');
+    const tracing = startTracing({ serviceName: 'crossdock-test', exporter: new InMemorySpanExporter() });
+    let ids: { traceId: string; spanId: string } | undefined;
+    try {
+      await inSpan(
+        () => ({ name: 'flow order-capture' }),
+        async (span) => {
+          ids = { traceId: span!.spanContext().traceId, spanId: span!.spanContext().spanId };
+          logger.info('inside');
+          logger.info({ traceId: 'an-item-s-own-trace' }, 'own trace');
+        },
+      );
+      logger.info('outside');
+    } finally {
+      await tracing.shutdown();
+    }
+    const [before, inside, own, outside] = records();
+    expect(before).not.toHaveProperty('traceId');
+    expect(inside).toMatchObject({ msg: 'inside', ...ids });
+    expect(own).toMatchObject({ msg: 'own trace', traceId: 'an-item-s-own-trace' });
+    expect(outside).not.toHaveProperty('traceId');
+  });
+
+  it('logs an error with its real type, and never throws on a frozen one', () => {
+    const { destination, records } = capture();
+    const logger = createLogger({ destination });
+    const frozen = Object.freeze(new TypeError('fetch failed for jane.doe@example.com'));
+    expect(() => logger.error({ err: frozen }, 'the flows could not handle a batch of events')).not.toThrow();
+    expect(() => logger.error(new RangeError('out of range'))).not.toThrow();
+    const [first, second] = records();
+    expect(first?.err).toMatchObject({ type: 'TypeError', message: 'fetch failed for ***@example.com' });
+    expect(second?.err).toMatchObject({ type: 'RangeError', message: 'out of range' });
   });
 
   it('respects the level', () => {

@@ -1,6 +1,8 @@
+import { trace } from '@opentelemetry/api';
 import { pino, stdSerializers, type DestinationStream, type Level, type Logger } from 'pino';
 import { FULL_MASK, maskPersonalValue, PersonalDataKind } from '../canonical/personal-data.ts';
 import { canonicalPersonalDataRules, normalizeKey, ruleFor, SECRET_KEYS, type PersonalDataRules } from './personal-data-keys.ts';
+import { currentTracer } from './tracing.ts';
 
 export type { Logger } from 'pino';
 
@@ -26,7 +28,8 @@ const MAX_DEPTH = 12;
  * object, at any depth, has its personal-data keys masked with the canonical model's rules
  * (e-mails keep their domain, phones their last 2 digits, names their first letter, addresses
  * become `***`), credentials replaced by `[redacted]`, and e-mail addresses inside strings
- * masked too. Child bindings are masked the same way.
+ * masked too. Child bindings are masked the same way. A line written while a span is active
+ * (a flow run, a delivery batch) carries its `traceId` and `spanId`.
  *
  * @example
  * const logger = createLogger({ level: 'info' });
@@ -41,11 +44,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       messageKey: 'msg',
       errorKey: 'err',
-      serializers: { err: stdSerializers.err, error: stdSerializers.err },
+      // The masker (formatters.log) has already turned errors into plain objects: leave those be,
+      // or pino's serializer names every error's type "Object".
+      serializers: { err: serializeErrorOnce, error: serializeErrorOnce },
+      mixin: activeSpanIds,
+      // The line's own fields win; with no active span the line is left as it is (no copy).
+      mixinMergeStrategy: (line, span) => (span === NO_SPAN ? line : Object.assign(span, line)),
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => mask(bindings) as Record<string, unknown>,
-        log: (object) => mask(object) as Record<string, unknown>,
+        log: (object) => mask(readHttpObjects(object)) as Record<string, unknown>,
       },
       hooks: {
         // The message string itself: e-mail addresses in it are masked.
@@ -67,10 +75,79 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /**
- * A child logger whose every line carries the correlation id, so one grep follows a change
- * from the first webhook to the last write.
+ * Fastify logs its request and reply under `req` and `res`, and its serializers for them run
+ * after the masking: the masking's copy would lose their fields (getters on the prototype), and
+ * every request line would say `"req":{}`. So they are read here first, into the shape Fastify's
+ * serializers read (method, url, host, ip, socket port; status code).
  */
-export function withCorrelation(logger: Logger, correlationId: string | null | undefined, bindings: Record<string, unknown> = {}): Logger {
+function readHttpObjects(object: Record<string, unknown>): Record<string, unknown> {
+  const { req, res } = object;
+  const request = fastifyObject(req);
+  const reply = fastifyObject(res);
+  if (!request && !reply) return object;
+  const read = { ...object };
+  if (request) {
+    const headers = request.headers as Record<string, unknown> | undefined;
+    read.req = {
+      method: request.method,
+      url: request.url,
+      host: request.host,
+      ip: request.ip,
+      socket: { remotePort: (request.socket as { remotePort?: number } | undefined)?.remotePort },
+      ...(headers?.['accept-version'] !== undefined && { headers: { 'accept-version': headers['accept-version'] } }),
+    };
+  }
+  if (reply) read.res = { statusCode: reply.statusCode };
+  return read;
+}
+
+/** A Fastify request or reply: they wrap Node's own as `raw`. */
+function fastifyObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && 'raw' in value ? (value as Record<string, unknown>) : undefined;
+}
+
+const NO_SPAN: Readonly<Record<string, never>> = Object.freeze({});
+
+/**
+ * An error as a plain object (type, message, stack, cause, own fields). pino's serializer tags
+ * the error to detect cycles, which throws on a frozen or non-extensible error (some libraries
+ * freeze theirs): a log line must never throw, so those get the essentials instead.
+ */
+export function serializeError(error: Error): Record<string, unknown> {
+  try {
+    return stdSerializers.err(error) as unknown as Record<string, unknown>;
+  } catch {
+    const code = (error as { code?: unknown }).code;
+    return { type: error.name || error.constructor?.name || 'Error', message: error.message, stack: error.stack, ...(code !== undefined && { code }) };
+  }
+}
+
+function serializeErrorOnce(value: unknown): unknown {
+  return value instanceof Error ? serializeError(value) : value;
+}
+
+/**
+ * The ids of the span active where a line is logged: with tracing off, one variable read and
+ * nothing added. (A line's own `traceId` wins over the active span's.)
+ */
+function activeSpanIds(): object {
+  if (!currentTracer()) return NO_SPAN;
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && trace.isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : NO_SPAN;
+}
+
+/**
+ * A child logger whose every line carries the correlation id, so one grep follows a change
+ * from the first webhook to the last write. Works with any pino-compatible logger (Fastify's).
+ *
+ * @example
+ * withCorrelation(logger, item.correlationId, { target: 'erp' }).warn({ error }, 'delivery retried');
+ */
+export function withCorrelation<L extends { child(bindings: Record<string, unknown>): L }>(
+  logger: L,
+  correlationId: string | null | undefined,
+  bindings: Record<string, unknown> = {},
+): L {
   return logger.child({ ...(correlationId ? { correlationId } : {}), ...bindings });
 }
 
@@ -88,7 +165,7 @@ export function createMasker(rules: PersonalDataRules = canonicalPersonalDataRul
     if (depth >= MAX_DEPTH) return '[too deep]';
     seen.add(value);
     try {
-      if (value instanceof Error) return visit(stdSerializers.err(value), depth + 1, seen, parents);
+      if (value instanceof Error) return visit(serializeError(value), depth + 1, seen, parents);
       if (Array.isArray(value)) return value.map((item) => visit(item, depth + 1, seen, parents));
       if (value instanceof Date) return value;
       const out: Record<string, unknown> = {};

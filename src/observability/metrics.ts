@@ -1,7 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DeliveryItem } from '../ports/storage.ts';
 import type { Hub } from '../runtime/hub.ts';
+import type { FlowRunReport } from '../runtime/flows/engine.ts';
 import type { ScheduledRun } from '../runtime/scheduler/scheduler.ts';
+import type { InboundEventsChannel, InboundEventsCount } from './inbound-events.ts';
 
 const CIRCUIT_STATE_VALUE = { closed: 0, open: 1, 'half-open': 2, isolated: 3 } as const;
 
@@ -9,12 +11,13 @@ const CIRCUIT_STATE_VALUE = { closed: 0, open: 1, 'half-open': 2, isolated: 3 } 
  * Prometheus metrics of a hub, named `crossdock_*`. Counters and histograms follow the runtime's
  * events; gauges (queue depth, quota, circuit state, log lag) are read from the hub and its
  * storage when Prometheus scrapes, so they are never stale and cost nothing in between.
+ * `inboundEvents` is the channel the server's inbound routes count their events on.
  *
  * @example
  * const metrics = createHubMetrics(hub);
  * app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.registry.metrics()));
  */
-export function createHubMetrics(hub: Hub, options: { consumers?: readonly string[]; defaultMetrics?: boolean } = {}) {
+export function createHubMetrics(hub: Hub, options: { consumers?: readonly string[]; defaultMetrics?: boolean; inboundEvents?: InboundEventsChannel } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'crossdock_process_' });
 
@@ -48,6 +51,19 @@ export function createHubMetrics(hub: Hub, options: { consumers?: readonly strin
     name: 'crossdock_flow_runs_total',
     help: 'Flow runs by flow and outcome (completed, waiting, failed).',
     labelNames: ['flow', 'outcome'] as const,
+    registers: [registry],
+  });
+  const flowRunDuration = new Histogram({
+    name: 'crossdock_flow_run_duration_seconds',
+    help: 'Duration of each flow run, from its start or resume to its outcome (completed, waiting, failed); waits between runs are not in it.',
+    labelNames: ['flow'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const inboundEvents = new Counter({
+    name: 'crossdock_inbound_events_total',
+    help: 'Events sent to the hub, by inbound route (events, webhook:<role>), type and outcome (accepted, duplicate, refused, exception, failed).',
+    labelNames: ['source', 'type', 'outcome'] as const,
     registers: [registry],
   });
 
@@ -106,6 +122,28 @@ export function createHubMetrics(hub: Hub, options: { consumers?: readonly strin
     collect() {
       for (const status of hub.delivery.status()) {
         if (status.budget.requestsLimit !== null) this.set({ target: status.target }, status.budget.requestsLimit);
+      }
+    },
+  });
+  new Gauge({
+    name: 'crossdock_target_cost_points_available',
+    help: "Cost points available in the target's bucket (Shopify GraphQL), as the target last reported them and restored since.",
+    labelNames: ['target'] as const,
+    registers: [registry],
+    collect() {
+      for (const status of hub.delivery.status()) {
+        if (status.budget.costAvailable !== null) this.set({ target: status.target }, status.budget.costAvailable);
+      }
+    },
+  });
+  new Gauge({
+    name: 'crossdock_target_cost_points_capacity',
+    help: "Size of the target's cost point bucket.",
+    labelNames: ['target'] as const,
+    registers: [registry],
+    collect() {
+      for (const status of hub.delivery.status()) {
+        if (status.budget.costCapacity !== null) this.set({ target: status.target }, status.budget.costCapacity);
       }
     },
   });
@@ -179,9 +217,13 @@ export function createHubMetrics(hub: Hub, options: { consumers?: readonly strin
   hub.delivery.events.on('retried', (event: { target: string }) => deliveredItems.inc({ target: event.target, outcome: 'retried' }));
   hub.delivery.events.on('dead-lettered', (event: { target: string }) => deliveredItems.inc({ target: event.target, outcome: 'dead_lettered' }));
   hub.delivery.events.on('throttled', (event: { target: string }) => throttles.inc({ target: event.target }));
-  hub.flows.events.on('completed', (event: { flow: string }) => flowOutcomes.inc({ flow: event.flow, outcome: 'completed' }));
-  hub.flows.events.on('waiting', (event: { flow: string }) => flowOutcomes.inc({ flow: event.flow, outcome: 'waiting' }));
-  hub.flows.events.on('failed', (event: { flow: string }) => flowOutcomes.inc({ flow: event.flow, outcome: 'failed' }));
+  for (const outcome of ['completed', 'waiting', 'failed'] as const) {
+    hub.flows.events.on(outcome, (event: FlowRunReport) => {
+      flowOutcomes.inc({ flow: event.flow, outcome });
+      if (event.durationMs !== undefined) flowRunDuration.observe({ flow: event.flow }, event.durationMs / 1000);
+    });
+  }
+  options.inboundEvents?.subscribe((count: InboundEventsCount) => inboundEvents.inc({ source: count.source, type: count.type, outcome: count.outcome }, count.count));
 
   return { registry, contentType: registry.contentType };
 }

@@ -44,6 +44,8 @@ export interface Subscription {
 
 export interface EventQuery {
   subject?: string;
+  /** Subjects starting with this (`SKU-1@`: every location of a sku); an index range, never a scan of the log. */
+  subjectPrefix?: string;
   correlationId?: string;
   type?: string;
   afterSeq?: number;

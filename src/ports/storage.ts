@@ -132,8 +132,11 @@ export interface DeliveryStore {
   recover(target: string, now: number): Promise<number>;
   get(id: number): Promise<DeliveryItem | undefined>;
   stats(target?: string): Promise<DeliveryStats[]>;
-  /** Items by key or correlation id, for the trace view. */
-  find(query: { key?: string; correlationId?: string; limit?: number }): Promise<DeliveryItem[]>;
+  /**
+   * Items by key, key prefix (`SKU-1@`: every location of a sku) or correlation id, in id order,
+   * for the trace view. A prefix is an index range, never a scan of the queue.
+   */
+  find(query: { key?: string; keyPrefix?: string; correlationId?: string; limit?: number }): Promise<DeliveryItem[]>;
   /** Earliest `availableAt` of pending items of a target, to sleep exactly until then. */
   nextAvailableAt(target: string): Promise<number | undefined>;
   /**
@@ -209,11 +212,20 @@ export interface DeadLetterQuery {
   kind?: DeadLetterKind;
   target?: string;
   key?: string;
+  /** Keys starting with this (`SKU-1@`: every location of a sku); an index range. */
+  keyPrefix?: string;
   correlationId?: string;
   /** The system's error code (or the failure type when there is none). */
   errorCode?: string;
   /** Page after this id (ids grow). */
   afterId?: number;
+  /**
+   * Only entries up to and including this id: what existed when an operator looked (a bulk
+   * action by filter acts on those, not on entries that arrived after).
+   */
+  throughId?: number;
+  /** Newest first (default oldest first); `afterId` and `throughId` stay bounds on the id. */
+  newestFirst?: boolean;
   limit?: number;
 }
 
@@ -228,8 +240,8 @@ export interface DeadLetterStore {
   add(entry: Omit<DeadLetter, 'id' | 'status' | 'updatedAt'>): Promise<number>;
   get(id: number): Promise<DeadLetter | undefined>;
   list(query: DeadLetterQuery): Promise<DeadLetter[]>;
-  count(query: Omit<DeadLetterQuery, 'afterId' | 'limit'>): Promise<number>;
-  /** Counts by reason: target and error code, with the oldest entry of each group. */
+  count(query: Omit<DeadLetterQuery, 'afterId' | 'limit' | 'newestFirst'>): Promise<number>;
+  /** Counts by reason: target and error code, with the first entry (lowest id) of each group and when it was recorded. */
   groups(query: { status?: DeadLetterStatus; kind?: DeadLetterKind }): Promise<DeadLetterGroup[]>;
   /**
    * Moves an open dead letter to a final state and writes the audit entry in the same
@@ -267,6 +279,7 @@ export interface DeadLetterGroup {
   /** The system's error code, or the failure type when there is none. */
   errorCode: string;
   count: number;
+  /** When the group's first entry (`oldestId`) was recorded. */
   oldestAt: number;
   oldestId: number;
 }
@@ -359,7 +372,8 @@ export interface FlowStore {
   update(id: string, patch: Partial<Pick<FlowInstance, 'status' | 'waiting' | 'error' | 'input'>>, version: number, now: number): Promise<number>;
   /** Waiting instances whose condition matches an event type and one of the keys. */
   findWaiting(eventType: string, keys: readonly string[]): Promise<FlowInstance[]>;
-  list(query: { status?: FlowStatus; flow?: string; key?: string; correlationId?: string; limit?: number }): Promise<FlowInstance[]>;
+  /** Oldest first. `keyPrefix`: keys starting with it (`SKU-1@`), an index range. */
+  list(query: { status?: FlowStatus; flow?: string; key?: string; keyPrefix?: string; correlationId?: string; limit?: number }): Promise<FlowInstance[]>;
   /** How many instances are in a status (optionally of one flow), without loading them. */
   count(query: { status: FlowStatus; flow?: string }): Promise<number>;
   /** Per flow name (in name order), the newest `updatedAt` of its instances: when it last moved (data freshness). */

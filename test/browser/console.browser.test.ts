@@ -13,6 +13,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'artifacts', 'screenshots');
 const hasChromium = existsSync(CHROMIUM);
+/** The W3C trace the first order arrives with (as from an instrumented storefront webhook). */
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 if (!hasChromium) {
   console.warn(`SKIPPED: console browser tests (test/browser/console.browser.test.ts): ${CHROMIUM} does not exist. Install Debian's chromium (apt-get install chromium) to run them.`);
@@ -39,7 +41,7 @@ describe.skipIf(!hasChromium)('console in headless Chromium', { timeout: 60_000 
     // exceptions so the list pages.
     fixture.brokenOrders.add('SO-1001');
     await seedDeadLetters(fixture.adapters.storage, { count: 120, keyPrefix: 'WEB-', errorCode: (index) => (index % 3 === 0 ? 'INVALID_KEY_OR_REF' : 'REQUIRED_FIELD_MISSING') });
-    await fixture.placeOrder('SO-1001', 'corr-so-1001');
+    await fixture.placeOrder('SO-1001', 'corr-so-1001', undefined, `00-${TRACE_ID}-00f067aa0ba902b7-01`);
     for (const number of ['SO-1002', 'SO-1003', 'SO-1004']) await fixture.placeOrder(number);
     await eventually(async () => (await fixture.adapters.storage.deadLetters.count({ status: 'open', key: 'SO-1001' })) === 1 && fixture.erp.effects.size === 3, 'SO-1001 dead-lettered, the others booked');
     await fixture.sampleMetrics();
@@ -96,6 +98,8 @@ describe.skipIf(!hasChromium)('console in headless Chromium', { timeout: 60_000 
     await page.locator('[data-trace-summary]').waitFor();
     expect(await page.locator('.hop').count()).toBe(4);
     expect(await page.locator('.hop[data-kind="dead-letter"]').textContent()).toContain('USER_ERROR (entity.companyName)');
+    // The trace id of the work, to look it up in Jaeger or Tempo.
+    expect(await page.locator('.hop[data-kind="event"] [data-trace-id]').textContent()).toBe(`trace ${TRACE_ID}`);
     await noHorizontalOverflow();
     await page.screenshot({ path: join(SCREENSHOTS, 'trace.png') });
   });
@@ -146,6 +150,25 @@ describe.skipIf(!hasChromium)('console in headless Chromium', { timeout: 60_000 
     await page.getByRole('dialog').getByRole('button', { name: 'Discard' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('40 done');
     expect(await fixture.adapters.storage.deadLetters.count({ status: 'discarded' })).toBe(40);
+  });
+
+  it('retries every exception of a group in one action, after confirming how many', async () => {
+    // A warehouse outage: 30 refusals no dispatcher here picks up again, so they stay where the retry puts them.
+    await seedDeadLetters(fixture.adapters.storage, { count: 30, keyPrefix: 'WMS-', target: 'wms', errorCode: () => 'UNABLE_TO_LOCK_ROW' });
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    await page.getByRole('link', { name: 'Exceptions', exact: true }).click();
+    const group = page.locator('[data-group="wms/UNABLE_TO_LOCK_ROW"]');
+    await group.getByRole('button', { name: 'Retry all 30' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByRole('heading').textContent()).toBe('Retry all 30 open exceptions');
+    expect(await dialog.textContent()).toContain('Matching target wms, error code UNABLE_TO_LOCK_ROW.');
+    await dialog.getByLabel('Why? (kept in the audit log)').fill('warehouse lock released after the outage');
+    await noHorizontalOverflow();
+    await page.screenshot({ path: join(SCREENSHOTS, 'exceptions-retry-all.png') });
+    await dialog.getByRole('button', { name: 'Retry 30 exceptions' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('30 retried.');
+    expect(await fixture.adapters.storage.deadLetters.count({ status: 'retried', target: 'wms' })).toBe(30);
+    expect(await fixture.adapters.storage.deadLetters.count({ status: 'open', target: 'wms' })).toBe(0);
   });
 
   it('edits an exception\'s payload, resumes it, and sees it leave the open list', async () => {

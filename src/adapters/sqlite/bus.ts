@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
 import type { Bus, ConsumeOptions, EventQuery, LoggedEvent, PublishResult, Subscription } from '../../ports/bus.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { startsWith } from './prefix.ts';
 import { prepared } from './statements.ts';
 
 interface EventRow {
@@ -100,6 +101,11 @@ export class SqliteBus implements Bus {
     if (query.subject !== undefined) {
       where.push('subject = ?');
       params.push(query.subject);
+    }
+    if (query.subjectPrefix !== undefined) {
+      const range = startsWith('subject', query.subjectPrefix);
+      where.push(range.sql);
+      params.push(...range.params);
     }
     if (query.correlationId !== undefined) {
       where.push('correlation_id = ?');

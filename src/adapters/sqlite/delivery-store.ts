@@ -10,6 +10,7 @@ import type {
   NewDeliveryItem,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { startsWith } from './prefix.ts';
 import { prepared } from './statements.ts';
 
 interface DeliveryRow {
@@ -316,12 +317,17 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return [...byTarget.values()].sort((a, b) => a.target.localeCompare(b.target));
   }
 
-  async find(query: { key?: string; correlationId?: string; limit?: number }): Promise<DeliveryItem[]> {
+  async find(query: { key?: string; keyPrefix?: string; correlationId?: string; limit?: number }): Promise<DeliveryItem[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.key !== undefined) {
       where.push('key = ?');
       params.push(query.key);
+    }
+    if (query.keyPrefix !== undefined) {
+      const range = startsWith('key', query.keyPrefix);
+      where.push(range.sql);
+      params.push(...range.params);
     }
     if (query.correlationId !== undefined) {
       where.push('correlation_id = ?');

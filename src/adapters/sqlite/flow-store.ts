@@ -13,6 +13,7 @@ import {
   type WaitCondition,
 } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { startsWith } from './prefix.ts';
 import { prepared } from './statements.ts';
 
 interface FlowRow {
@@ -145,6 +146,11 @@ export class SqliteFlowStore implements FlowStore {
         where.push(`${column} = ?`);
         params.push(value);
       }
+    }
+    if (query.keyPrefix !== undefined) {
+      const range = startsWith('key', query.keyPrefix);
+      where.push(range.sql);
+      params.push(...range.params);
     }
     params.push(query.limit ?? 100);
     const rows = prepared(this.db, `SELECT * FROM flows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT ?`)

@@ -13,6 +13,7 @@ import type {
 } from '../../ports/storage.ts';
 import { PAYLOAD_FIXED_ACTION } from '../../ports/storage.ts';
 import type { GroupCommitWriter } from './group-commit.ts';
+import { startsWith } from './prefix.ts';
 import { prepared } from './statements.ts';
 
 interface DeadLetterRow {
@@ -62,9 +63,18 @@ function filters(query: Omit<DeadLetterQuery, 'limit'>): { where: string; params
       params.push(value);
     }
   }
+  if (query.keyPrefix !== undefined) {
+    const range = startsWith('key', query.keyPrefix);
+    clauses.push(range.sql);
+    params.push(...range.params);
+  }
   if (query.afterId !== undefined) {
     clauses.push('id > ?');
     params.push(query.afterId);
+  }
+  if (query.throughId !== undefined) {
+    clauses.push('id <= ?');
+    params.push(query.throughId);
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
@@ -104,12 +114,12 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
 
   async list(query: DeadLetterQuery): Promise<DeadLetter[]> {
     const { where, params } = filters(query);
-    const rows = prepared(this.db, `SELECT * FROM dead_letters ${where} ORDER BY id LIMIT ?`)
+    const rows = prepared(this.db, `SELECT * FROM dead_letters ${where} ORDER BY id${query.newestFirst ? ' DESC' : ''} LIMIT ?`)
       .all(...params, query.limit ?? 100) as DeadLetterRow[];
     return rows.map(toDeadLetter);
   }
 
-  async count(query: Omit<DeadLetterQuery, 'afterId' | 'limit'>): Promise<number> {
+  async count(query: Omit<DeadLetterQuery, 'afterId' | 'limit' | 'newestFirst'>): Promise<number> {
     const { where, params } = filters(query);
     const row = prepared(this.db, `SELECT count(*) AS n FROM dead_letters ${where}`).get(...params) as { n: number };
     return row.n;
@@ -117,9 +127,13 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
 
   async groups(query: { status?: DeadLetterStatus; kind?: DeadLetter['kind'] }): Promise<DeadLetterGroup[]> {
     const { where, params } = filters(query);
+    // Counted from the (status, target, error_code, id) index alone; the time is read for the
+    // first entry of each group only. min(created_at) read every row: about 4 times slower at
+    // 100,000 entries (bench/console).
     return prepared(this.db, 
-        `SELECT target, error_code AS errorCode, count(*) AS count, min(created_at) AS oldestAt, min(id) AS oldestId
-         FROM dead_letters ${where} GROUP BY target, error_code ORDER BY count DESC, oldestAt, oldestId`,
+        `SELECT g.*, (SELECT created_at FROM dead_letters WHERE id = g.oldestId) AS oldestAt
+         FROM (SELECT target, error_code AS errorCode, count(*) AS count, min(id) AS oldestId FROM dead_letters ${where} GROUP BY target, error_code) g
+         ORDER BY count DESC, oldestAt, oldestId`,
       )
       .all(...params) as DeadLetterGroup[];
   }

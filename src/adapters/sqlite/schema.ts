@@ -200,4 +200,10 @@ export const migrations: readonly string[] = [
   -- Runs an older version left unfinished (killed mid-run) blocked their schedule: free them.
   UPDATE schedules SET lease_until = 0 WHERE started_at IS NOT NULL AND (finished_at IS NULL OR finished_at < started_at);
   `,
+  `
+  -- The console filters (and counts, and acts in bulk on) exceptions by error code alone: without
+  -- this, SQLite walks every open entry computing error_code from its JSON (over 40 ms at 100,000).
+  -- Dead letters are written when something fails, never on the delivery hot path.
+  CREATE INDEX dead_letters_code ON dead_letters (status, error_code, id);
+  `,
 ];

@@ -1,8 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { CloudEvent } from '../../canonical/cloudevent.ts';
 import { requestSpan, requestTraceparent, traceInboundRequests } from '../../observability/http-server-spans.ts';
+import { InboundOutcome, UNKNOWN_EVENT_TYPE, type InboundEventsChannel } from '../../observability/inbound-events.ts';
 import { CrossdockAttribute } from '../../observability/trace-attributes.ts';
 import type { Bus } from '../../ports/bus.ts';
+import { correlateRequestLog } from '../request-log.ts';
 import { ApiKeyCheck, createApiKeyVerifier } from './api-keys.ts';
 import { ContentMode, readInboundEvents, type ParsedRequest } from './content-modes.ts';
 import type { EnvelopeViolation } from './envelope-rules.ts';
@@ -18,6 +20,8 @@ export interface InboundEventsOptions {
   maxBodyBytes?: number;
   /** Id generators, replaceable in tests. */
   traceAssignment?: Pick<TraceAssignment, 'newCorrelationId' | 'newTraceparent'>;
+  /** Where accepted and refused events are counted (`crossdock_inbound_events_total`). */
+  inboundEvents?: InboundEventsChannel;
 }
 
 /** 1 MiB, Fastify's own default body limit: room for a batch of several hundred POS events. */
@@ -27,6 +31,10 @@ const EVENTS_PATH = '/events';
 const ALLOWED_METHODS = 'POST, OPTIONS';
 /** Seconds a source waits before retrying when the log could not persist (RFC 9110 section 10.2.3). */
 const RETRY_AFTER_SECONDS = 5;
+/** The `source` label of `crossdock_inbound_events_total` for this route. */
+const METRIC_SOURCE = 'events';
+/** Violations named in the log line of a refused request: enough to see which rule, not a flood. */
+const MAX_LOGGED_VIOLATIONS = 20;
 
 /**
  * `POST /events`: CloudEvents 1.0 over HTTP from stores' POS systems and in-house apps, in
@@ -49,6 +57,16 @@ export async function inboundEventsRoutes(app: FastifyInstance, options: Inbound
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   // First of the hooks, so refused requests (401) get their server span too.
   traceInboundRequests(app);
+  // Requests whose events were already counted (accepted, or not stored): any other POST that
+  // ends in 4xx or 5xx is counted once as refused or failed, and logged with why when known.
+  const counted = new WeakSet<FastifyRequest>();
+  const refusals = new WeakMap<FastifyRequest, Record<string, unknown>>();
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'POST' || reply.statusCode < 400 || counted.has(request)) return;
+    const outcome = reply.statusCode >= 500 ? InboundOutcome.failed : InboundOutcome.refused;
+    options.inboundEvents?.report({ source: METRIC_SOURCE, type: UNKNOWN_EVENT_TYPE, outcome, count: 1 });
+    if (outcome === InboundOutcome.refused) request.log.warn({ statusCode: reply.statusCode, ...refusals.get(request) }, 'inbound events refused');
+  });
 
   if (options.apiKeys && options.apiKeys.length > 0) {
     const verifier = createApiKeyVerifier(options.apiKeys);
@@ -89,6 +107,11 @@ export async function inboundEventsRoutes(app: FastifyInstance, options: Inbound
     const checked = checkEnvelopes(parsed);
     if (!checked.valid) {
       const batchSize = parsed.mode === ContentMode.batched ? parsed.candidates.length : undefined;
+      // Which rule each event broke, never the offending value (it may be personal data).
+      refusals.set(request, {
+        mode: parsed.mode,
+        violations: checked.violations.slice(0, MAX_LOGGED_VIOLATIONS).map(({ index, attribute, rule }) => ({ index, attribute, rule })),
+      });
       return reply.code(400).send(invalidCloudEventError(batchSize === undefined ? { violations: checked.violations } : { violations: checked.violations, batchSize }));
     }
 
@@ -96,8 +119,11 @@ export async function inboundEventsRoutes(app: FastifyInstance, options: Inbound
     // caller's traceparent); with tracing off, the caller's traceparent as it came.
     const traceparentHeader = requestTraceparent(request) ?? (typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined);
     const events = assignTraceContext(checked.events, { traceparentHeader, ...options.traceAssignment });
+    correlateRequestLog(request, reply, events);
     const persisted = await persist(bus, events, request);
+    counted.add(request);
     if (!persisted) {
+      options.inboundEvents?.reportEvents(METRIC_SOURCE, InboundOutcome.failed, events);
       return reply
         .code(503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
@@ -110,8 +136,17 @@ export async function inboundEventsRoutes(app: FastifyInstance, options: Inbound
     }
     const accepted: AcceptedEvent[] = persisted.map((result, i) => ({ id: events[i]!.id, seq: result.seq, duplicate: result.duplicate }));
     requestSpan(request)?.setAttribute(CrossdockAttribute.eventCount, accepted.length);
+    if (options.inboundEvents) {
+      options.inboundEvents.reportEvents(METRIC_SOURCE, InboundOutcome.accepted, events.filter((_event, i) => !persisted[i]!.duplicate));
+      options.inboundEvents.reportEvents(METRIC_SOURCE, InboundOutcome.duplicate, events.filter((_event, i) => persisted[i]!.duplicate));
+    }
     request.log.info(
-      { mode: parsed.mode, events: accepted.length, duplicates: accepted.filter((entry) => entry.duplicate).length },
+      {
+        mode: parsed.mode,
+        events: accepted.length,
+        duplicates: accepted.filter((entry) => entry.duplicate).length,
+        ...(events.length === 1 && { eventId: events[0]!.id, type: events[0]!.type }),
+      },
       'inbound events persisted',
     );
     if (parsed.mode === ContentMode.batched) return reply.code(202).send({ accepted } satisfies AcceptedBatch);

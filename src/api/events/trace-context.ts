@@ -63,15 +63,21 @@ export interface TraceAssignment {
  */
 export function assignTraceContext(events: readonly CloudEvent[], options: TraceAssignment = {}): CloudEvent[] {
   const makeCorrelationId = options.newCorrelationId ?? randomUUID;
-  const headerTrace = options.traceparentHeader === undefined ? undefined : parseTraceparent(options.traceparentHeader.trim());
-  let requestTrace: string | undefined = headerTrace ? formatTraceparent(headerTrace) : undefined;
+  const requestTrace = requestTraceOf(options);
   return events.map((event) => {
     const enriched: CloudEvent = { ...event };
     if (enriched[CrossdockExtension.correlationId] === undefined) enriched[CrossdockExtension.correlationId] = makeCorrelationId();
-    if (enriched[CrossdockExtension.traceparent] === undefined) {
-      requestTrace ??= (options.newTraceparent ?? newTraceparent)();
-      enriched[CrossdockExtension.traceparent] = requestTrace;
-    }
+    if (enriched[CrossdockExtension.traceparent] === undefined) enriched[CrossdockExtension.traceparent] = requestTrace();
     return enriched;
   });
+}
+
+/**
+ * The trace the events of one request share, as a function: the `traceparentHeader` when it is
+ * valid (written as version 00), otherwise a new sampled root, made on first use only.
+ */
+export function requestTraceOf(options: Pick<TraceAssignment, 'traceparentHeader' | 'newTraceparent'> = {}): () => string {
+  const headerTrace = options.traceparentHeader === undefined ? undefined : parseTraceparent(options.traceparentHeader.trim());
+  let requestTrace: string | undefined = headerTrace ? formatTraceparent(headerTrace) : undefined;
+  return () => (requestTrace ??= (options.newTraceparent ?? newTraceparent)());
 }

@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { startSandboxInstallation, type SandboxInstallation } from '../../assembly/sandbox-installation.ts';
 import { DEMO_CONSOLE_CREDENTIALS } from '../../console/index.ts';
 import { checkInvariants, retailInvariants, retailModules } from '../../flows/index.ts';
@@ -7,11 +10,11 @@ import { createLogger } from '../../observability/logger.ts';
 import { planRetailDay, playTraffic, TrafficExecutor, type TrafficRunSummary } from '../../sandboxes/traffic/index.ts';
 import type { CommandContext } from '../context.ts';
 import { progressLine, snapshot, type DemoSnapshot } from '../demo/progress.ts';
-import { invariantsSummary, type DemoReport } from '../demo/report.ts';
+import { demoExitCode, invariantsSummary, type DemoReport } from '../demo/report.ts';
 import { duration } from '../format.ts';
 import { ExitCode } from '../io.ts';
 
-interface DemoOptions {
+export interface DemoOptions {
   duration: number;
   rate: number;
   seed: number;
@@ -61,7 +64,8 @@ export function demoCommand(context: CommandContext, setExitCode: (code: number)
     .option('--seed <n>', 'seed of the traffic (same seed, same day)', wholeNumber, 42)
     .option('--port <n>', 'port of the hub and its console (0: any free port)', portNumber, 3000)
     .option('--report <file>', 'write a JSON report (counts per flow, invariants) at the end')
-    .option('--stay', 'keep the hub and the console running after the day until Ctrl-C')
+    .option('--stay', 'keep the hub and the console running after the day until Ctrl-C (the default on a terminal without --report)')
+    .option('--no-stay', 'end when the day is over, even on a terminal')
     .option('--keep', 'keep the temporary database (for `crossdock dlq` / `crossdock trace`)')
     .action(async (options: DemoOptions) => {
       setExitCode(await runDemo(context, options));
@@ -71,8 +75,12 @@ export function demoCommand(context: CommandContext, setExitCode: (code: number)
 async function runDemo(context: CommandContext, options: DemoOptions): Promise<number> {
   const stop = context.stopSignal();
   const tty = context.io.stdout.isTTY === true;
-  const logger = createLogger({ level: 'warn', destination: { write: (line: string) => context.io.stderr.write(line) } });
   const startedAt = new Date();
+  // The hub's JSON log goes to a file, not the terminal: a retail day has retries, exceptions and
+  // an ERP outage by design, and their lines would bury the live line. Kept after the demo.
+  const logFile = join(tmpdir(), `crossdock-demo-${startedAt.toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
+  const logDestination = pino.destination({ dest: logFile, sync: true });
+  const logger = createLogger({ level: 'info', destination: logDestination });
   context.out('Crossdock demo: starting the sandboxes (Salesforce, NetSuite, Shopify, WMS, payments) and the hub…');
   const installation = await startSandboxInstallation({
     modules: retailModules,
@@ -91,6 +99,7 @@ async function runDemo(context: CommandContext, options: DemoOptions): Promise<n
     const { baseUrl } = installation;
     context.out(`  console   ${baseUrl}/console/  (${DEMO_CONSOLE_CREDENTIALS.map((user) => `${user.name} / ${user.password}`).join(', ')})`);
     context.out(`  hub       ${baseUrl}  (POST /events, POST /webhooks/<role>, GET /metrics, GET /readyz)`);
+    context.out(`  logs      ${logFile}  (JSON lines with correlation ids: retries, exceptions, dead letters)`);
     context.out(`  database  ${installation.databasePath}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
     context.out(`  playing a ${options.duration} s retail day at ${options.rate} actions/s, seed ${options.seed}; Ctrl-C stops\n`);
 
@@ -119,11 +128,12 @@ async function runDemo(context: CommandContext, options: DemoOptions): Promise<n
     if (tty) context.io.stdout.write('\n');
     const report = await buildReport(installation, options, startedAt, traffic, quiet);
     printReport(context, report, stop.aborted);
+    exitCode = demoExitCode(report, stop.aborted);
     if (options.report) {
       writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
       context.out(`  report written to ${options.report}`);
     }
-    if (options.stay && !stop.aborted) {
+    if (staysAfterTheDay(options, tty) && !stop.aborted) {
       context.out(`\nThe hub and the console keep running at ${baseUrl}/console/ — Ctrl-C stops.`);
       await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
     }
@@ -184,6 +194,15 @@ function printReport(context: CommandContext, report: DemoReport, stopped: boole
   if (counts.length > 0) context.out(`  flows          ${counts.map(([name, value]) => `${name} ${value}`).join(', ')}`);
   const verdict = invariantsSummary(report.invariants);
   context.out(`  invariants     ${verdict.ok} hold${verdict.failed.length > 0 ? `, FAILED: ${verdict.failed.join(', ')}` : ''}`);
+}
+
+/**
+ * Someone who typed `npm run demo` at a terminal wants to look around the console once the day
+ * is over, so it stays up until Ctrl-C; a script (no terminal, or asking for a report) wants the
+ * command to end. `--stay` / `--no-stay` decide explicitly.
+ */
+export function staysAfterTheDay(options: Pick<DemoOptions, 'stay' | 'report'>, tty: boolean): boolean {
+  return options.stay ?? (tty && options.report === undefined);
 }
 
 function positiveNumber(option: string) {

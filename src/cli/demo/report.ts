@@ -21,3 +21,13 @@ export function invariantsSummary(invariants: Record<string, InvariantResult>): 
   const entries = Object.entries(invariants);
   return { ok: entries.filter(([, result]) => result.ok).length, failed: entries.filter(([, result]) => !result.ok).map(([name]) => name) };
 }
+
+/**
+ * The demo's exit status: a run whose invariants fail exits 1, so `npm run demo` in a script or
+ * CI job fails loudly instead of printing "FAILED" under an exit code of 0. A run stopped with
+ * Ctrl-C is not judged: its checks ran on a half-played day.
+ */
+export function demoExitCode(report: Pick<DemoReport, 'invariants'>, stopped: boolean): 0 | 1 {
+  if (stopped) return 0;
+  return invariantsSummary(report.invariants).failed.length > 0 ? 1 : 0;
+}

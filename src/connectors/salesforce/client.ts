@@ -3,6 +3,7 @@ import type { HttpMethods, HttpRequest, HttpRequestOptions, HttpResponse } from 
 import { Transport } from 'jsforce/lib/transport.js';
 import type { StreamPromise } from 'jsforce';
 import type { Logger } from '../../observability/logger.ts';
+import { outboundTraceHeaders } from '../../observability/traceparent.ts';
 import type { QuotaSignal } from '../../runtime/delivery/budget.ts';
 import { AuthExpiredError } from '../../runtime/errors.ts';
 import { requestSession, type SalesforceCredentials } from './auth.ts';
@@ -124,7 +125,9 @@ export class SalesforceClient {
     const request: HttpRequest = {
       method: call.method,
       url,
-      headers: { 'Content-Type': 'application/json', ...call.headers },
+      // The delivery span's traceparent (none when tracing is off): Salesforce ignores it, but a
+      // proxy or API gateway in front of the org (and Event Monitoring's logs) can join the trace.
+      headers: { 'Content-Type': 'application/json', ...outboundTraceHeaders(), ...call.headers },
       ...(call.body !== undefined && { body: JSON.stringify(call.body) }),
     };
     const options = { transport, retry: { maxRetries: 0 }, timeout: this.options.timeoutMs ?? 60_000 };

@@ -10,8 +10,9 @@ import { systemModstampPoller } from './inbound.ts';
 import { orderPoller } from './inbound/orders.ts';
 import { dailyApiRequests, salesforceBudget, type SalesforceEdition } from './limits.ts';
 import { loadSalesforceMappings, type SalesforceMappingOverrides } from './mappings.ts';
-import { COLLECTION_OPERATIONS, deliverToSalesforce, SalesforceOperation } from './outbound.ts';
+import { COLLECTION_OPERATIONS, deliverToSalesforce, SalesforceOperation, type CollectionOperation } from './outbound.ts';
 import { OrderProjection } from './outbound/orders.ts';
+import { StandardPrices } from './outbound/prices.ts';
 
 export type { SalesforceCredentials } from './auth.ts';
 export { signJwtAssertion } from './auth.ts';
@@ -73,12 +74,18 @@ export interface SalesforceConnector extends Connector {
   /** Bulk API 2.0 upsert by External_Id__c of already-mapped records (backfills, initial loads). */
   bulkUpsert(object: string, records: Record<string, unknown>[], options?: { pollIntervalMs?: number }): Promise<BulkUpsertResult>;
   /** Bulk API 2.0 load of canonical payloads of a collections operation, mapped as that operation maps them. */
-  bulkLoad(operation: Exclude<SalesforceOperation, 'projectOrder'>, payloads: readonly unknown[], options?: { pollIntervalMs?: number }): Promise<BulkUpsertResult>;
+  bulkLoad(operation: CollectionOperation, payloads: readonly unknown[], options?: { pollIntervalMs?: number }): Promise<BulkUpsertResult>;
+  /**
+   * The operations `bulkLoad` takes: the upserts by External_Id__c. Not `upsertPrice` (a
+   * PricebookEntry has no external id to upsert by) nor `projectOrder` (an order and its lines).
+   */
+  readonly bulkOperations: readonly CollectionOperation[];
 }
 
 /**
  * The Salesforce connector (CRM role): upserts customers, products, inventory levels,
- * shipments, returns and cases with sObject Collections (200 records per call), projects orders
+ * shipments, returns and cases with sObject Collections (200 records per call), writes prices
+ * into the standard price book (a read and a write per 200), projects orders
  * with Composite, reads agents' changes to Accounts and Cases and the B2B orders sales reps key
  * (activated Orders) by SystemModstamp, and feeds the
  * org's `Sforce-Limit-Info` into the delivery budget. See docs/connectors/salesforce.md.
@@ -103,6 +110,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
   const mappings = loadSalesforceMappings(options.mappings);
   const dailyRequestLimit = options.dailyRequestLimit ?? dailyApiRequests(options.edition ?? 'enterprise', options.licences ?? 20);
   const budget = salesforceBudget({ dailyRequestLimit, ...(options.concurrency !== undefined && { concurrency: options.concurrency }) });
+  const prices = new StandardPrices({ client, mapping: mappings['price.to-salesforce'] });
   const orders = new OrderProjection({ client, orderMapping: mappings['order.to-salesforce'], lineMapping: mappings['order-line.to-salesforce'], ...(options.pricebookId && { pricebookId: options.pricebookId }) });
   const role = options.role ?? 'crm';
   const source = `crossdock://connectors/salesforce/${new URL(options.loginUrl).host}`;
@@ -146,7 +154,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     client,
     bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
     pollers,
-    deliver: (batch: readonly DeliveryItem[], context: DeliveryContext): Promise<ItemOutcome[]> => deliverToSalesforce(batch, context, { client, mappings, orders }),
+    deliver: (batch: readonly DeliveryItem[], context: DeliveryContext): Promise<ItemOutcome[]> => deliverToSalesforce(batch, context, { client, mappings, orders, prices }),
+    bulkOperations: (Object.keys(COLLECTION_OPERATIONS) as CollectionOperation[]).filter((operation) => operation.startsWith('upsert')),
     bulkLoad: (operation, payloads, bulkOptions) => {
       const target = COLLECTION_OPERATIONS[operation];
       return bulkLoad(client, { object: target.object, mapping: mappings[target.mapping], payloads, ...(bulkOptions?.pollIntervalMs !== undefined && { pollIntervalMs: bulkOptions.pollIntervalMs }) });

@@ -5,6 +5,7 @@ import { loadMapping, type Mapping, type MappingOverride } from '../mapping/mapp
 export const SALESFORCE_MAPPINGS = [
   'customer.to-salesforce',
   'product.to-salesforce',
+  'price.to-salesforce',
   'inventory-level.to-salesforce',
   'shipment.to-salesforce',
   'return.to-salesforce',

@@ -6,12 +6,15 @@ import { SALESFORCE_SYSTEM } from './failures.ts';
 import type { SalesforceMappingName, SalesforceMappings } from './mappings.ts';
 import { upsertCollection } from './outbound/collections.ts';
 import type { OrderProjection } from './outbound/orders.ts';
+import type { StandardPrices } from './outbound/prices.ts';
 import { accountIdOf } from './outbound/record-ids.ts';
 
 /** The delivery operations of the Salesforce connector (the CRM role). */
 export const SalesforceOperation = {
   upsertCustomer: 'upsertCustomer',
   upsertProduct: 'upsertProduct',
+  /** A Price → the UnitPrice of its product's entry in the standard price book (outbound/prices.ts). */
+  upsertPrice: 'upsertPrice',
   upsertInventoryLevel: 'upsertInventoryLevel',
   upsertShipment: 'upsertShipment',
   upsertReturn: 'upsertReturn',
@@ -27,13 +30,16 @@ export interface CaseStatusUpdate {
   status: string;
 }
 
+/** The operations that are one Collections upsert (or update) of one object per batch. */
+export type CollectionOperation = Exclude<SalesforceOperation, 'projectOrder' | 'upsertPrice'>;
+
 /**
  * Collections operations: the object written, the mapping that builds its records, and (when a
  * payload can name an existing record by its Salesforce Id) how to read that Id: such a record is
  * updated by Id, not upserted by External_Id__c (see upsertCollection).
  */
 export const COLLECTION_OPERATIONS: Record<
-  Exclude<SalesforceOperation, 'projectOrder'>,
+  CollectionOperation,
   { object: string; mapping: SalesforceMappingName; recordIdOf?: (payload: unknown) => string | undefined }
 > = {
   upsertCustomer: { object: 'Account', mapping: 'customer.to-salesforce', recordIdOf: accountIdOf },
@@ -49,13 +55,15 @@ export interface OutboundDeps {
   client: SalesforceClient;
   mappings: SalesforceMappings;
   orders: OrderProjection;
+  prices: StandardPrices;
 }
 
-/** One claim = one operation (the delivery store guarantees it) = one request (orders: one per 5). */
+/** One claim = one operation (the delivery store guarantees it) = one request (orders: one per 5; prices: a read and a write). */
 export async function deliverToSalesforce(batch: readonly DeliveryItem[], context: DeliveryContext, deps: OutboundDeps): Promise<ItemOutcome[]> {
   const operation = batch[0]?.operation;
   if (operation === undefined) return [];
   if (operation === SalesforceOperation.projectOrder) return deps.orders.deliver(batch, context);
+  if (operation === SalesforceOperation.upsertPrice) return deps.prices.deliver(batch, context);
   const target = COLLECTION_OPERATIONS[operation as keyof typeof COLLECTION_OPERATIONS];
   if (!target) {
     const error = new PermanentError(`the Salesforce connector has no operation "${operation}" (known: ${Object.values(SalesforceOperation).join(', ')})`, { code: 'UNKNOWN_OPERATION', system: SALESFORCE_SYSTEM });

@@ -9,9 +9,10 @@ import { SHOPIFY_SYSTEM } from './client.ts';
 import type { ShopifyMappings } from './mappings.ts';
 import type { ShopifyGraphQLClient } from './client.ts';
 import { inventoryLevelRecord, refundBindings, shipmentBindings } from './inbound/enrich.ts';
+import { returnBindings } from './inbound/returns.ts';
 import type { ShopifyReferences } from './references.ts';
 
-export type InboundMappings = Pick<ShopifyMappings, 'order' | 'customer' | 'inventoryLevel' | 'refund' | 'shipment'>;
+export type InboundMappings = Pick<ShopifyMappings, 'order' | 'customer' | 'inventoryLevel' | 'refund' | 'shipment' | 'return'>;
 
 export interface ShopifyWebhookOptions {
   clientSecret: string | readonly string[];
@@ -31,6 +32,7 @@ export const SHOPIFY_WEBHOOK_TOPICS = [
   'inventory_levels/update',
   'refunds/create',
   'fulfillments/create',
+  'returns/request',
 ] as const;
 
 /**
@@ -79,6 +81,11 @@ export function shopifyWebhookReceiver(options: ShopifyWebhookOptions): WebhookR
           return [event('retail.refund.issued.v1', await options.mappings.refund.apply(payload, await refundBindings(payload, options)))];
         case 'fulfillments/create':
           return [event('retail.shipment.milestone-reached.v1', await options.mappings.shipment.apply(payload, await shipmentBindings(payload, options)))];
+        case 'returns/request': {
+          // A customer's request, for the hub to decide (returns/approve, /decline and /close are the hub's own doing: acknowledged).
+          const receivedAt = triggeredAt && !Number.isNaN(Date.parse(triggeredAt)) ? new Date(triggeredAt).toISOString() : new Date().toISOString();
+          return [event('retail.return.requested.v1', await options.mappings.return.apply(payload, { ...(await returnBindings(payload, options)), receivedAt }))];
+        }
         default:
           return [];
       }

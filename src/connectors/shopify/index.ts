@@ -17,6 +17,7 @@ import { ShopifyReferences } from './references.ts';
 export { ShopifyOperation, SHOPIFY_OPERATIONS } from './outbound.ts';
 export type { InventoryLevelUpdate, InventoryAdjustment } from './outbound/inventory.ts';
 export type { RefundRequest, FulfillmentRequest } from './outbound/orders.ts';
+export type { ReturnReference, ReturnDecline } from './outbound/returns.ts';
 export { SHOPIFY_API_VERSION } from './client.ts';
 export type { ShopifyMappingName, ShopifyMappingOverrides } from './mappings.ts';
 export type { ShopifyPlan } from './limits.ts';

@@ -9,6 +9,12 @@ import type { DeliveryBudget } from '../../runtime/delivery/budget.ts';
 export const PRODUCTS_PER_REQUEST = 25;
 
 /**
+ * Prices per request (aliased productVariantsBulkUpdate mutations, one per product,
+ * outbound/prices.ts): at most 25 mutations, 250 points, for the same reason as products.
+ */
+export const PRICES_PER_REQUEST = 25;
+
+/**
  * The GraphQL Admin API rate limit is a leaky bucket of cost points per app and store, whose
  * restore rate depends on the store's plan (https://shopify.dev/docs/api/usage/limits and
  * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits: Standard 100 points/s,
@@ -55,8 +61,9 @@ export function shopifyBudget(plan: ShopifyPlan = 'standard'): DeliveryBudget {
   const bucket = SHOPIFY_PLANS[plan];
   return {
     maxBatchSize: MAX_INPUT_ARRAY_SIZE,
-    // productSet takes one product: a batch of them is one request of aliased mutations (outbound/products.ts).
-    maxBatchSizeByOperation: { upsertProduct: PRODUCTS_PER_REQUEST },
+    // productSet takes one product, productVariantsBulkUpdate one product's variants: a batch of
+    // them is one request of aliased mutations (outbound/products.ts, outbound/prices.ts).
+    maxBatchSizeByOperation: { upsertProduct: PRODUCTS_PER_REQUEST, upsertPrice: PRICES_PER_REQUEST },
     concurrency: DEFAULT_CONCURRENCY,
     costPoints: { capacity: bucket.capacity, restorePerSecond: bucket.restorePerSecond },
   };

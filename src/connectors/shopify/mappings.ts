@@ -17,6 +17,8 @@ export const SHOPIFY_MAPPING_FILES = {
   refund: 'refund.to-canonical.yaml',
   /** fulfillments/create webhook, with location code and order line numbers → canonical Shipment */
   shipment: 'shipment.to-canonical.yaml',
+  /** returns/request webhook, with the order's name and its lines' positions and SKUs → canonical Return (requested) */
+  return: 'return.to-canonical.yaml',
   /** canonical Customer → CustomerInput of customerCreate / customerUpdate */
   customerInput: 'customer.from-canonical.yaml',
   /** canonical Product → ProductSetInput of productSet */

@@ -10,7 +10,9 @@ import { upsertCustomer } from './outbound/customers.ts';
 import { adjustInventory, setInventoryLevels } from './outbound/inventory.ts';
 import type { InventoryOptions } from './outbound/inventory.ts';
 import { createFulfillment, issueRefund } from './outbound/orders.ts';
+import { priceCost, upsertPrices } from './outbound/prices.ts';
 import { PRODUCT_COST, upsertProducts } from './outbound/products.ts';
+import { approveReturn, closeReturn, declineReturn } from './outbound/returns.ts';
 import type { ShopifyReferences } from './references.ts';
 
 /** The delivery operations the Shopify connector accepts. */
@@ -25,6 +27,14 @@ export const ShopifyOperation = {
   upsertCustomer: 'upsertCustomer',
   /** State: a canonical Product (one product, one variant per SKU), 25 per call. */
   upsertProduct: 'upsertProduct',
+  /** State: a canonical Price → the price of the variant with its SKU (productVariantsBulkUpdate), 25 per call. */
+  upsertPrice: 'upsertPrice',
+  /** Command: approve a customer's return request (`{ returnId }`); an OPEN return is a no-op success. */
+  approveReturn: 'approveReturn',
+  /** Command: decline a customer's return request (`{ returnId, reason, note, notifyCustomer }`); a DECLINED return is a no-op success. */
+  declineReturn: 'declineReturn',
+  /** Command: close an approved return (`{ returnId }`); a CLOSED return is a no-op success. */
+  closeReturn: 'closeReturn',
 } as const;
 export type ShopifyOperation = (typeof ShopifyOperation)[keyof typeof ShopifyOperation];
 
@@ -47,7 +57,8 @@ const FULFILLMENT_STATE_COST = QUERY_COST.object + QUERY_COST.connectionOverhead
 /**
  * The points a claim will need, by Shopify's calculated-cost rules, so the dispatcher waits for
  * them before sending instead of getting THROTTLED: a mutation is 10; an inventory batch adds
- * the SKU and location lookups not cached yet; commands add the reads they make first.
+ * the SKU and location lookups not cached yet; a price batch the variant lookups not cached yet
+ * and one mutation per product; commands add the reads they make first.
  */
 export function estimateCost(batch: readonly DeliveryItem[], references: ShopifyReferences): number {
   const operation = batch[0]?.operation;
@@ -67,6 +78,13 @@ export function estimateCost(batch: readonly DeliveryItem[], references: Shopify
       return batch.length * (2 * QUERY_COST.mutation + SINGLE_NODE_LOOKUP_COST);
     case ShopifyOperation.upsertProduct:
       return batch.length * PRODUCT_COST;
+    case ShopifyOperation.upsertPrice:
+      return priceCost(batch, references);
+    case ShopifyOperation.approveReturn:
+    case ShopifyOperation.declineReturn:
+    case ShopifyOperation.closeReturn:
+      // The status read, then (when the return is not there yet) the mutation.
+      return batch.length * (QUERY_COST.mutation + QUERY_COST.object);
     default:
       return 0;
   }
@@ -93,6 +111,14 @@ export async function deliverToShopify(batch: readonly DeliveryItem[], context: 
       return runCommands(batch, (item) => upsertCustomer({ item, client, mapping: deps.customerMapping, call }), batchFailure);
     case ShopifyOperation.upsertProduct:
       return upsertProducts({ batch, client, mapping: deps.productMapping, call });
+    case ShopifyOperation.upsertPrice:
+      return upsertPrices({ batch, client, references, call });
+    case ShopifyOperation.approveReturn:
+      return runCommands(batch, (item) => approveReturn({ item, client, call }), batchFailure);
+    case ShopifyOperation.declineReturn:
+      return runCommands(batch, (item) => declineReturn({ item, client, call }), batchFailure);
+    case ShopifyOperation.closeReturn:
+      return runCommands(batch, (item) => closeReturn({ item, client, call }), batchFailure);
     default:
       throw new PermanentError(`the Shopify connector has no operation "${operation}" (it accepts: ${SHOPIFY_OPERATIONS.join(', ')})`, {
         system: SHOPIFY_SYSTEM,

@@ -7,6 +7,20 @@ export type CallOptions = Omit<RequestOptions, 'variables'>;
 const LOOKUPS_PER_REQUEST = Math.floor(MAX_SINGLE_QUERY_COST / SINGLE_NODE_LOOKUP_COST);
 /** Locations read in one page; a store has at most a few hundred. */
 const LOCATION_PAGE = 250;
+/** The requested cost of a lookup `alias: productVariants(first: 1) { nodes { id sku product { id } } }`. */
+export const VARIANT_LOOKUP_COST = SINGLE_NODE_LOOKUP_COST + QUERY_COST.object;
+/** Variant lookups per request, with room for `shop { currencyCode }`. */
+const VARIANT_LOOKUPS_PER_REQUEST = Math.floor((MAX_SINGLE_QUERY_COST - QUERY_COST.object) / VARIANT_LOOKUP_COST);
+
+interface VariantLookup {
+  nodes: { id: string; sku: string | null; product: { id: string } }[];
+}
+
+/** A SKU's product variant and the product it belongs to (gids). */
+export interface VariantReference {
+  variantId: string;
+  productId: string;
+}
 
 export interface ShopifyReferenceOptions {
   /**
@@ -33,13 +47,15 @@ export function locationCodePrefix(name: string): string | undefined {
 }
 
 /**
- * Shopify ids for the hub's business keys, and back: SKU ↔ InventoryItem gid, location code ↔
- * Location gid. Looked up once and kept for the connector's life (a SKU's inventory item does
+ * Shopify ids for the hub's business keys, and back: SKU ↔ InventoryItem gid, SKU → variant and
+ * product gids, location code ↔ Location gid, and the shop's currency. Looked up once and kept for the connector's life (a SKU's inventory item does
  * not change); lookups of many SKUs share one request through aliases.
  */
 export class ShopifyReferences {
   private readonly itemBySku = new Map<string, string>();
   private readonly skuByItem = new Map<string, string>();
+  private readonly variantBySku = new Map<string, VariantReference>();
+  private currencyCode: string | undefined;
   private locationByCode: Map<string, string> | undefined;
   private codeByLocation: Map<string, string> | undefined;
 
@@ -90,6 +106,70 @@ export class ShopifyReferences {
       if (id) found.set(sku, id);
     }
     return found;
+  }
+
+  /** Points the next `variants` call for these SKUs will need: their lookups, and the shop's currency once. */
+  variantLookupCost(skus: Iterable<string>): number {
+    let unknown = 0;
+    for (const sku of new Set(skus)) if (!this.variantBySku.has(sku)) unknown++;
+    return unknown * VARIANT_LOOKUP_COST + (this.currencyCode === undefined ? QUERY_COST.object : 0);
+  }
+
+  /** Products these SKUs' variants belong to, as far as known: SKUs not looked up yet count one product each. */
+  productCount(skus: Iterable<string>): number {
+    const products = new Set<string>();
+    for (const sku of new Set(skus)) products.add(this.variantBySku.get(sku)?.productId ?? `?${sku}`);
+    return products.size;
+  }
+
+  /**
+   * Product variant and product gids by SKU, looked up once and kept (aliased `productVariants`
+   * lookups, several SKUs per request); SKUs Shopify does not know are absent from the map. The
+   * first request also reads the shop's currency (see `shopCurrency`).
+   */
+  async variants(skus: Iterable<string>, options: CallOptions): Promise<Map<string, VariantReference>> {
+    const wanted = [...new Set(skus)];
+    const missing = wanted.filter((sku) => !this.variantBySku.has(sku));
+    for (let from = 0; from < missing.length; from += VARIANT_LOOKUPS_PER_REQUEST) {
+      const chunk = missing.slice(from, from + VARIANT_LOOKUPS_PER_REQUEST);
+      const variables: Record<string, string> = {};
+      const declarations = chunk.map((_, index) => `$q${index}: String!`).join(', ');
+      const selections = chunk.map((sku, index) => {
+        variables[`q${index}`] = `sku:"${sku.replace(/["\\]/g, '\\$&')}"`;
+        return `v${index}: productVariants(first: 1, query: $q${index}) { nodes { id sku product { id } } }`;
+      });
+      const shop = this.currencyCode === undefined ? 'shop { currencyCode } ' : '';
+      const data = await this.client.request<{ shop?: { currencyCode: string } } & Record<`v${number}`, VariantLookup | undefined>>(
+        `query VariantsBySku(${declarations}) { ${shop}${selections.join(' ')} }`,
+        { ...options, variables },
+      );
+      if (data.shop) this.currencyCode = data.shop.currencyCode;
+      chunk.forEach((sku, index) => {
+        // Shopify's search matches case-insensitively; only an exact SKU counts.
+        const node = data[`v${index}`]?.nodes.find((candidate) => candidate.sku === sku);
+        if (node) this.variantBySku.set(sku, { variantId: node.id, productId: node.product.id });
+      });
+    }
+    const found = new Map<string, VariantReference>();
+    for (const sku of wanted) {
+      const reference = this.variantBySku.get(sku);
+      if (reference) found.set(sku, reference);
+    }
+    return found;
+  }
+
+  /** Drops a SKU's variant that Shopify no longer knows (deleted, or moved to another product), so the next call looks it up again. */
+  forgetVariant(sku: string): void {
+    this.variantBySku.delete(sku);
+  }
+
+  /** The shop's currency (ISO 4217), read once: variant prices are in it. */
+  async shopCurrency(options: CallOptions): Promise<string> {
+    if (this.currencyCode === undefined) {
+      const data = await this.client.request<{ shop: { currencyCode: string } }>('query ShopCurrency { shop { currencyCode } }', options);
+      this.currencyCode = data.shop.currencyCode;
+    }
+    return this.currencyCode;
   }
 
   /** The SKU of an InventoryItem gid (inbound inventory webhooks carry only the item id). */

@@ -1,6 +1,3 @@
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateRetailEvent } from '../../canonical/events/create-event.ts';
 import type { RunningShopifySandbox } from '../../sandboxes/shopify/index.ts';
@@ -8,32 +5,20 @@ import { clientFor } from '../../sandboxes/shopify/test-support.ts';
 import { deliveryItem, recordingContext } from '../conformance/harness.ts';
 import type { InboundRequest } from '../connector.ts';
 import { ShopifyOperation } from './outbound.ts';
-import { connectedSandbox } from './testing.ts';
+import { connectedSandbox, startWebhookReceiver, type WebhookReceiver } from './testing.ts';
 
 let sandbox: RunningShopifySandbox | undefined;
-let server: Server | undefined;
+let receiverInUse: WebhookReceiver | undefined;
 afterEach(async () => {
   await sandbox?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await receiverInUse?.close();
   sandbox = undefined;
-  server = undefined;
+  receiverInUse = undefined;
 });
 
-/** A receiver on an ephemeral port that keeps the raw bytes, as the hub's webhook route does. */
-async function receiver(): Promise<{ url: string; received: InboundRequest[] }> {
-  const received: InboundRequest[] = [];
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ rawBody: Buffer.concat(chunks), headers: request.headers as IncomingHttpHeaders });
-      response.statusCode = 200;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/webhooks/commerce`, received };
+async function receiver(): Promise<WebhookReceiver> {
+  receiverInUse = await startWebhookReceiver();
+  return receiverInUse;
 }
 
 async function subscribe(s: RunningShopifySandbox, topic: string, uri: string): Promise<void> {

@@ -61,27 +61,32 @@ export interface ExceptionGroups {
 
 /**
  * Open exceptions grouped by target and error code, biggest group first: one GROUP BY in the
- * store, cached for `cacheMs` so a console refreshing every few seconds costs one query per
- * period.
+ * store, reused for `cacheMs` while no exception arrived (the newest id, one index seek, is
+ * unchanged) and no operator acted through this console (`invalidate`), so the counts an
+ * operator sees right after "Retry all N" or during an outage are never the old ones.
  */
 export function createExceptionGrouper(store: DeadLetterStore, options: { clock: () => number; cacheMs: number }) {
-  const cache = new Map<string, ExceptionGroups>();
-  return async function groups(query: { status?: DeadLetterStatus; kind?: DeadLetterKind }): Promise<ExceptionGroups> {
+  const cache = new Map<string, { result: ExceptionGroups; newestId: number }>();
+  const groups = async function groups(query: { status?: DeadLetterStatus; kind?: DeadLetterKind }): Promise<ExceptionGroups> {
     const cacheKey = `${query.status ?? '*'}|${query.kind ?? '*'}`;
     const now = options.clock();
+    const newestId = (await store.list({ newestFirst: true, limit: 1 }))[0]?.id ?? 0;
     const cached = cache.get(cacheKey);
-    if (cached && now - cached.computedAt < options.cacheMs) return cached;
+    if (cached && now - cached.result.computedAt < options.cacheMs && cached.newestId === newestId) return cached.result;
     const rows = await store.groups(query);
-    const groups = await Promise.all(
+    const found = await Promise.all(
       rows.map(async (row) => {
         const example = await store.get(row.oldestId);
         return { target: row.target, errorCode: row.errorCode, count: row.count, oldestAt: row.oldestAt, exampleId: row.oldestId, example: example ? describeDeadLetter(example) : row.errorCode };
       }),
     );
-    const result = finish(groups, true, now);
-    cache.set(cacheKey, result);
+    const result = finish(found, true, now);
+    cache.set(cacheKey, { result, newestId });
     return result;
   };
+  /** Forgets the cached counts: an operator changed some. */
+  const invalidate = () => cache.clear();
+  return Object.assign(groups, { invalidate });
 }
 
 function finish(groups: ExceptionGroup[], complete: boolean, now: number): ExceptionGroups {

@@ -6,6 +6,7 @@ import type { DeadLetter, DeadLetterStatus, Storage } from '../../ports/storage.
 import { requireRole, sessionOf } from '../auth/guard.ts';
 import { ConsoleErrorCode, ConsoleErrorSchema, sendError } from '../errors.ts';
 import { createOperatorDecisions } from './actions.ts';
+import { actOnMatching, countMatching } from './bulk.ts';
 import { businessKeyOf, describeDeadLetter, systemName } from './describe.ts';
 import { editabilityOf } from './payload.ts';
 import { createExceptionGrouper, errorCodeOf, pageExceptions } from './query.ts';
@@ -14,7 +15,10 @@ import {
   ActionParams,
   ActionResult,
   BulkBody,
+  BulkMatchingBody,
+  BulkMatchingResult,
   BulkResult,
+  CountChangedSchema,
   ExceptionDetail,
   ExceptionGroupsSchema,
   ExceptionListQuery,
@@ -23,6 +27,9 @@ import {
   GroupsQuery,
   IdParams,
   InvalidPayloadSchema,
+  MatchingCount,
+  MatchingFilter,
+  type CountChanged,
   type ExceptionSummary,
 } from './schemas.ts';
 
@@ -68,21 +75,23 @@ export async function exceptionRoutes(app: FastifyInstance, options: ExceptionRo
   const prefix = `${options.apiPrefix}exceptions`;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const groups = createExceptionGrouper(storage.deadLetters, { clock, cacheMs: options.groupsCacheMs ?? 5_000 });
-  const decisions = createOperatorDecisions({
+  const decided = createOperatorDecisions({
     storage,
     bus: options.bus,
     clock,
     // The error only: the event carried the operator's payload, which may hold personal data.
     onUndelivered: (entry, error) => app.log.error({ err: error, deadLetterId: entry.id, flowInstance: entry.ref }, 'operator decision recorded but not published to the waiting flow'),
   });
+  // Every decision changes the counts by reason: the next groups request computes them afresh.
+  const decisions: typeof decided = {
+    act: (...args) => decided.act(...args).finally(groups.invalidate),
+    fix: (...args) => decided.fix(...args).finally(groups.invalidate),
+  };
 
   api.get(prefix, { schema: { summary: 'Exceptions (dead letters), paged by id', querystring: ExceptionListQuery, response: { 200: ExceptionPageSchema } } }, async (request) => {
     const { status, kind, target, key, errorCode, afterId, limit } = request.query;
-    const filter = { ...statusFilter(status), ...(kind && { kind }), ...(target && { target }), ...(key && { key }) };
-    const [page, total] = await Promise.all([
-      pageExceptions(storage.deadLetters, { ...filter, ...(errorCode && { errorCode }) }, { ...(afterId !== undefined && { afterId }), limit }),
-      errorCode === undefined ? storage.deadLetters.count(filter) : Promise.resolve(null),
-    ]);
+    const filter = { ...statusFilter(status), ...(kind && { kind }), ...(target && { target }), ...(key && { key }), ...(errorCode && { errorCode }) };
+    const [page, total] = await Promise.all([pageExceptions(storage.deadLetters, filter, { ...(afterId !== undefined && { afterId }), limit }), storage.deadLetters.count(filter)]);
     const now = clock();
     return { items: page.items.map((entry) => summarize(entry, now)), nextAfterId: page.nextAfterId, total, scanned: page.scanned };
   });
@@ -90,6 +99,13 @@ export async function exceptionRoutes(app: FastifyInstance, options: ExceptionRo
   api.get(`${prefix}/groups`, { schema: { summary: 'Exception counts by target and error code', querystring: GroupsQuery, response: { 200: ExceptionGroupsSchema } } }, async (request) => {
     return groups({ ...statusFilter(request.query.status), ...(request.query.kind && { kind: request.query.kind }) });
   });
+
+  // Static segments win over `/:id`, so `matching` is never taken for an id.
+  api.get(
+    `${prefix}/matching`,
+    { schema: { summary: 'How many open exceptions match a filter, and the newest of them: what a bulk action by filter confirms', querystring: MatchingFilter, response: { 200: MatchingCount } } },
+    async (request) => countMatching(storage.deadLetters, request.query),
+  );
 
   api.get(
     `${prefix}/:id`,
@@ -186,6 +202,38 @@ export async function exceptionRoutes(app: FastifyInstance, options: ExceptionRo
       for (const id of request.body.ids) results.push(await decisions.act(id, request.body.action, actor, request.body.reason));
       const done = results.filter((result) => result.outcome === 'done').length;
       return { results, done, skipped: results.length - done };
+    },
+  );
+
+  api.post(
+    `${prefix}/bulk/matching`,
+    {
+      preHandler: requireRole('operator'),
+      schema: {
+        summary: 'Retry, resolve or discard every open exception matching a filter (a group), in chunks, each audited; refused when the confirmed count is no longer true',
+        body: BulkMatchingBody,
+        response: { 200: BulkMatchingResult, 409: CountChangedSchema },
+      },
+    },
+    async (request, reply) => {
+      const { filter, action, reason, expectedCount, upToId } = request.body;
+      const actor = sessionOf(request).user;
+      const outcome = await actOnMatching({ deadLetters: storage.deadLetters, audit: storage.audit, decisions, clock }, { filter, action, actor, reason, expectedCount, upToId });
+      if (outcome.outcome === 'count-changed') {
+        const { stillOpen, arrivedSince, matching } = outcome;
+        const arrived = arrivedSince > 0 ? ` (and ${arrivedSince} more arrived since, which would not be included)` : '';
+        const body: CountChanged = {
+          error: { code: ConsoleErrorCode.countChanged, message: `you confirmed ${expectedCount}, but ${stillOpen} of those are open now${arrived}; nothing was done: check and confirm the new count (${matching.count})` },
+          expectedCount,
+          stillOpen,
+          arrivedSince,
+          matching,
+        };
+        return reply.code(409).send(body);
+      }
+      const { result } = outcome;
+      request.log.info({ action, filter, done: result.done, notOpen: result.notOpen, arrivedSince: result.arrivedSince, tookMs: result.tookMs, actor }, 'bulk action on exceptions matching a filter');
+      return result;
     },
   );
 }

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DeadLetterKind, DeadLetterStatus } from '../../ports/storage.ts';
+import { ConsoleErrorCode } from '../errors.ts';
 
 export const ExceptionAction = { retry: 'retry', resolve: 'resolve', discard: 'discard' } as const;
 export type ExceptionAction = (typeof ExceptionAction)[keyof typeof ExceptionAction];
@@ -10,12 +11,17 @@ export const ACTION_STATUS = { retry: 'retried', resolve: 'resolved', discard: '
 export const MAX_PAGE = 200;
 export const MAX_BULK = 500;
 
-export const ExceptionListQuery = Type.Object({
-  status: Type.Union([Type.Enum(DeadLetterStatus), Type.Literal('all')], { default: 'open' }),
+/** The filters of the list, also those of a bulk action by filter. */
+const filterFields = {
   kind: Type.Optional(Type.Enum(DeadLetterKind)),
   target: Type.Optional(Type.String({ minLength: 1, description: 'Delivery target role, or flow name for flow exceptions.' })),
   key: Type.Optional(Type.String({ minLength: 1, description: 'Business key: order number, return number, sku@location, customer id.' })),
   errorCode: Type.Optional(Type.String({ minLength: 1, description: "The target system's error code, e.g. REQUIRED_FIELD_MISSING." })),
+};
+
+export const ExceptionListQuery = Type.Object({
+  status: Type.Union([Type.Enum(DeadLetterStatus), Type.Literal('all')], { default: 'open' }),
+  ...filterFields,
   afterId: Type.Optional(Type.Integer({ minimum: 0, description: 'Cursor: `nextAfterId` of the previous page.' })),
   limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50 }),
 });
@@ -48,7 +54,7 @@ export type ExceptionSummary = Static<typeof ExceptionSummary>;
 export const ExceptionPageSchema = Type.Object({
   items: Type.Array(ExceptionSummary),
   nextAfterId: Type.Union([Type.Integer(), Type.Null()]),
-  total: Type.Union([Type.Integer(), Type.Null()], { description: 'Matching entries; null when filtering by error code (see groups).' }),
+  total: Type.Union([Type.Integer(), Type.Null()], { description: 'Matching entries (every filter is an index range).' }),
   scanned: Type.Integer(),
 });
 
@@ -97,6 +103,56 @@ export const ActionResult = Type.Object({
 });
 export type ActionResult = Static<typeof ActionResult>;
 export const BulkResult = Type.Object({ results: Type.Array(ActionResult), done: Type.Integer(), skipped: Type.Integer() });
+
+/** Chunk size of a bulk action by filter: each chunk is a handful of short transactions, not one giant one. */
+export const BULK_CHUNK = 500;
+
+/** Which open exceptions a bulk action by filter covers: the list's filters (a group is target + error code). */
+export const MatchingFilter = Type.Object(filterFields, { additionalProperties: false });
+export type MatchingFilter = Static<typeof MatchingFilter>;
+
+export const MatchingCount = Type.Object({
+  count: Type.Integer({ description: 'Open exceptions matching the filter now.' }),
+  upToId: Type.Union([Type.Integer(), Type.Null()], { description: 'The newest of them: pass it with `count` as `expectedCount` to act on exactly these.' }),
+  filter: MatchingFilter,
+});
+export type MatchingCount = Static<typeof MatchingCount>;
+
+export const BulkMatchingBody = Type.Object({
+  action: Type.Enum(ExceptionAction),
+  reason: Reason,
+  filter: MatchingFilter,
+  expectedCount: Type.Integer({ minimum: 1, description: 'How many the operator confirmed (`count` of GET exceptions/matching).' }),
+  upToId: Type.Optional(Type.Integer({ minimum: 1, description: 'The `upToId` that count came with. Without it, `expectedCount` must match the count now.' })),
+});
+
+export const BulkMatchingResult = Type.Object({
+  action: Type.Enum(ExceptionAction),
+  filter: MatchingFilter,
+  upToId: Type.Integer(),
+  /** What the operator confirmed and was acted on. */
+  matched: Type.Integer(),
+  done: Type.Integer(),
+  notOpen: Type.Integer({ description: 'Someone (or a flow) acted on them while this ran: left alone.' }),
+  notFound: Type.Integer(),
+  undelivered: Type.Integer({ description: 'Recorded, but the waiting flow could not be told (the event log refused the event).' }),
+  arrivedSince: Type.Integer({ description: 'Matching exceptions newer than `upToId`: not acted on; look at them and act again.' }),
+  problems: Type.Array(ActionResult, { description: 'The first 20 that were not done, with why.' }),
+  tookMs: Type.Number(),
+});
+export type BulkMatchingResult = Static<typeof BulkMatchingResult>;
+
+/** 409: the count the operator confirmed is no longer true (beyond exceptions that arrived since). */
+export const CountChangedSchema = Type.Object({
+  error: Type.Object({ code: Type.Literal(ConsoleErrorCode.countChanged), message: Type.String() }),
+  expectedCount: Type.Integer(),
+  /** Of the exceptions the operator saw (ids up to `upToId`), how many are still open. */
+  stillOpen: Type.Integer(),
+  arrivedSince: Type.Integer(),
+  /** The count now, to confirm again. */
+  matching: MatchingCount,
+});
+export type CountChanged = Static<typeof CountChangedSchema>;
 
 export const FixBody = Type.Object({
   payload: Type.Unknown({ description: 'The corrected payload (any JSON), replacing the one shown as `editable.payload`.' }),

@@ -13,9 +13,9 @@ export interface GoldenCustomer {
 /** The match key that finds a customer by another hub id of it (a merged record's, an id another flow gave it). */
 export const aliasKey = (hubId: string): string => `alias:${hubId}`;
 
-/** The keys a golden record is found by: its e-mails, phones, loyalty id, external ids and aliases. */
-export function goldenMatchKeys(customer: Customer, state: Pick<CustomerSyncState, 'aliases'>): string[] {
-  return [...customerMatchKeys(customer), ...state.aliases.map(aliasKey)];
+/** The keys a golden record is found by: its e-mails, phones, loyalty id, external ids, aliases, and those of the records merged into it. */
+export function goldenMatchKeys(customer: Customer, state: Pick<CustomerSyncState, 'aliases' | 'mergedMatchKeys'>): string[] {
+  return [...new Set([...customerMatchKeys(customer), ...state.aliases.map(aliasKey), ...(state.mergedMatchKeys ?? [])])];
 }
 
 /** A fresh bookkeeping record for a golden record that has none (e.g. written by an older version). */

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Customer } from '../../canonical/customer.ts';
 import type { RecordStore } from '../../ports/storage.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { CUSTOMER_FIELDS } from './attribute-groups.ts';
+import { CUSTOMER_FIELDS, GROUPS_KEPT_FROM_THEIR_OWNER, groupOf, type CustomerField } from './attribute-groups.ts';
 import { comparable } from './comparable.ts';
-import { aliasKey, loadGolden, saveGolden, withState, type GoldenCustomer } from './golden.ts';
+import { aliasKey, goldenMatchKeys, loadGolden, saveGolden, withState, type GoldenCustomer } from './golden.ts';
 import { CustomerRecordEntity, type CustomerMerge } from './records.ts';
 import { copyField } from './report.ts';
 
@@ -19,6 +19,18 @@ export interface MergeInput {
   matchedOn: string[];
   trigger: CustomerMerge['trigger'];
   now: number;
+  /** Role → system name: which system each of the survivor's target views stands for. */
+  systems: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether the survivor has a record of its own in `system`: the hub knows its id there, or has
+ * sent it there (a record keyed by its hub id exists, or is on its way, though the system has
+ * not reported it back yet).
+ */
+export function hasOwnRecordIn(golden: GoldenCustomer, system: string, systems: Readonly<Record<string, string>>): boolean {
+  if (golden.customer.externalIds[system] !== undefined) return true;
+  return Object.entries(systems).some(([role, name]) => name === system && golden.state.targets[role] !== undefined);
 }
 
 /**
@@ -26,8 +38,12 @@ export interface MergeInput {
  * value for takes the duplicate's. The duplicate's external ids fill the survivor's gaps (one
  * for a system the survivor already has an id in is kept aside as a conflict), its hub id and
  * aliases become the survivor's aliases, so every system record of the duplicate now resolves
- * to the survivor. Returns the new survivor and the merge record, which holds the duplicate in
- * full and what the survivor took from it: what `unmergeCustomers` needs. Pure.
+ * to the survivor. Each system keeps its own records: the survivor takes the duplicate's id in a
+ * system only where it has no record of its own (known by id, or sent there by hub id), so a
+ * write never re-keys the duplicate's record to an external id the survivor's record holds. The
+ * duplicate's match keys (e-mails, phones, external ids...) stay keys of the survivor. Returns
+ * the new survivor and the merge record, which holds the duplicate in full and what the
+ * survivor took from it: what `unmergeCustomers` needs. Pure.
  */
 export function combineDuplicates(input: MergeInput): { survivor: GoldenCustomer; merge: CustomerMerge } {
   const { merged } = input;
@@ -47,7 +63,7 @@ export function combineDuplicates(input: MergeInput): { survivor: GoldenCustomer
   for (const [system, id] of Object.entries(merged.customer.externalIds)) {
     const ours = customer.externalIds[system];
     if (ours === id) continue;
-    if (ours !== undefined) {
+    if (ours !== undefined || hasOwnRecordIn(input.survivor, system, input.systems)) {
       conflictingExternalIds[system] = id;
       continue;
     }
@@ -64,9 +80,16 @@ export function combineDuplicates(input: MergeInput): { survivor: GoldenCustomer
     state.sources[record] = view;
     contributed.sources.push(record);
   }
+  const ownKeys = new Set(goldenMatchKeys(customer, state));
+  contributed.matchKeys = goldenMatchKeys(merged.customer, { aliases: [], mergedMatchKeys: merged.state.mergedMatchKeys }).filter((key) => !ownKeys.has(key));
+  state.mergedMatchKeys = [...(state.mergedMatchKeys ?? []), ...contributed.matchKeys];
   state.distinctFrom = [...new Set([...state.distinctFrom, ...merged.state.distinctFrom])];
-  // Every system gets the survivor as it is now, including those that held only the duplicate.
-  state.targets = {};
+  // The survivor's own records keep their views (what they hold): a write goes where the survivor
+  // now differs. Systems where it takes over the duplicate's record are sent it afresh.
+  state.targets = Object.fromEntries(Object.entries(state.targets).filter(([role]) => {
+    const system = input.systems[role];
+    return system === undefined || contributed.externalIds[system] === undefined;
+  }));
   customer.version = input.survivor.customer.version + 1;
 
   const merge: CustomerMerge = {
@@ -128,12 +151,19 @@ export async function unmergeCustomers(records: RecordStore, mergeId: string, op
     const { [system]: _given, ...rest } = customer.externalIds;
     customer.externalIds = rest;
   }
-  for (const [field, value] of Object.entries(contributed.fields) as [keyof typeof contributed.fields, string | null][]) {
-    if (comparable(field, customer) !== value) continue;
+  // A value of a group kept from its owner that the survivor's own records have reported back
+  // since is what the owner holds for it now: the hub never overwrites an owner, so it stays.
+  const heldByOwnRecords = (field: CustomerField, value: string | null) =>
+    GROUPS_KEPT_FROM_THEIR_OWNER.includes(groupOf(field)) &&
+    Object.entries(state.sources).some(([record, view]) => !contributed.sources.includes(record) && field in view.fields && view.fields[field] === value);
+  for (const [field, value] of Object.entries(contributed.fields) as [CustomerField, string | null][]) {
+    if (comparable(field, customer) !== value || heldByOwnRecords(field, value)) continue;
     copyField(customer, {}, field);
     delete state.fieldVersions[field];
   }
   for (const record of contributed.sources) delete state.sources[record];
+  const givenKeys = new Set(contributed.matchKeys ?? []);
+  if (state.mergedMatchKeys) state.mergedMatchKeys = state.mergedMatchKeys.filter((key) => !givenKeys.has(key));
   state.distinctFrom = [...new Set([...state.distinctFrom, merge.mergedId])];
   state.targets = {};
   customer.version += 1;

@@ -65,6 +65,11 @@ export interface CustomerSyncState {
   aliases: string[];
   /** Customers an operator separated from this one (an undone merge): never merged again automatically. */
   distinctFrom: string[];
+  /**
+   * Match keys of customers merged into this one (their e-mails, phones, loyalty and external
+   * ids): the customer is still found by them, though it keeps only its own values.
+   */
+  mergedMatchKeys?: string[];
 }
 
 /** A change a system made to a group it does not own: recorded and shown, not applied. */
@@ -107,6 +112,8 @@ export interface CustomerMerge {
     externalIds: Record<string, string>;
     aliases: string[];
     sources: string[];
+    /** Match keys of the merged record the survivor is now also found by. */
+    matchKeys?: string[];
   };
   /** External ids of the merged record the survivor already had another id for (kept on the merged record). */
   conflictingExternalIds: Record<string, string>;

@@ -227,18 +227,25 @@ describe('customer sync: duplicates', () => {
     expect(decision.merges).toEqual([{ mergeId: expect.stringMatching(/^merge-/), survivorId: 'shopify-customer-1', mergedId: 'CUST-0900', matchedOn: ['phone'] }]);
     expect(await adapters.storage.records.get(CustomerRecordEntity.golden, 'CUST-0900')).toBeUndefined();
     const survivor = await golden('shopify-customer-1');
-    expect(survivor.externalIds).toEqual({ shopify: 'gid://shopify/Customer/1', netsuite: '900' });
+    // The survivor was sent to NetSuite (a record under its hub id): it keeps that one, and the duplicate's stays the duplicate's.
+    expect(survivor.externalIds).toEqual({ shopify: 'gid://shopify/Customer/1' });
     expect((await findGoldenCustomer(adapters.storage.records, { hubId: 'CUST-0900' }))?.hubId).toBe('shopify-customer-1');
     const merge = (await adapters.storage.records.get<CustomerMerge>(CustomerRecordEntity.merge, decision.merges[0]!.mergeId))!.data;
-    expect(merge).toMatchObject({ status: 'active', merged: { record: { hubId: 'CUST-0900', emails: [{ address: 'd.dup@example.org' }] } }, contributed: { externalIds: { netsuite: '900' }, aliases: ['CUST-0900'] } });
-    expect(roles(decision)).toEqual(['commerce', 'crm', 'erp']);
+    expect(merge).toMatchObject({ status: 'active', merged: { record: { hubId: 'CUST-0900', emails: [{ address: 'd.dup@example.org' }] } }, contributed: { externalIds: {}, aliases: ['CUST-0900'] }, conflictingExternalIds: { netsuite: '900' } });
+    expect((await findGoldenCustomer(adapters.storage.records, { profile: { email: 'd.dup@example.org' } }))?.hubId).toBe('shopify-customer-1');
+    // Shopify reported the survivor as it now is; the others are sent the new phone.
+    expect(roles(decision)).toEqual(['crm', 'erp']);
   });
 
   it('does not take data from the merged customer\'s own record in a system where the survivor has another', async () => {
     await twoDuplicates();
-    // Both had NetSuite records; the survivor had none at merge time, so the duplicate's became its link...
-    expect((await golden('shopify-customer-1')).externalIds.netsuite).toBe('900');
-    // ...until the survivor's own NetSuite record reports (it names the survivor's hub id).
+    // Both had NetSuite records; the survivor's (under its hub id) had not reported back at merge time.
+    expect((await golden('shopify-customer-1')).externalIds.netsuite).toBeUndefined();
+    // A report of the duplicate's record before the survivor's own: another record, not its link.
+    const early = await sync(profile({ hubId: 'CUST-0900', sourceSystem: 'netsuite', sourceTimestamp: at(20), externalIds: { netsuite: '900' }, name: { given: 'Dana', family: 'Dup', full: 'Dana Dup' }, emails: [{ address: 'd.dup@example.org', use: 'other', primary: true }], phones: [{ number: '+13125550998', type: 'other', primary: true }] }));
+    expect(early).toMatchObject({ outcome: 'unchanged', hubId: 'shopify-customer-1', writes: [] });
+    expect((await golden('shopify-customer-1')).externalIds.netsuite).toBeUndefined();
+    // The survivor's own NetSuite record reports (it names the survivor's hub id): that is its link.
     await sync(profile({ hubId: 'shopify-customer-1', sourceSystem: 'netsuite', sourceTimestamp: at(30), externalIds: { netsuite: '901' }, name: { given: 'Dana', family: 'Dup', full: 'Dana Dup' }, emails: [{ address: 'dana@example.com', use: 'other', primary: true }], phones: [{ number: '+13125550900', type: 'other', primary: true }] }));
     expect((await golden('shopify-customer-1')).externalIds.netsuite).toBe('901');
     const stray = await sync(profile({ hubId: 'CUST-0900', sourceSystem: 'netsuite', sourceTimestamp: at(40), externalIds: { netsuite: '900' }, name: { given: 'Dana', family: 'Dup', full: 'Dana Dup' }, emails: [{ address: 'd.dup@example.org', use: 'other', primary: true }], phones: [{ number: '+13125550999', type: 'other', primary: true }] }));
@@ -254,6 +261,8 @@ describe('customer sync: duplicates', () => {
     expect((await golden('CUST-0900')).emails[0]!.address).toBe('d.dup@example.org');
     expect((await golden('shopify-customer-1')).externalIds).toEqual({ shopify: 'gid://shopify/Customer/1' });
     expect((await findGoldenCustomer(adapters.storage.records, { hubId: 'CUST-0900' }))?.hubId).toBe('CUST-0900');
+    expect((await findGoldenCustomer(adapters.storage.records, { profile: { email: 'd.dup@example.org' } }))?.hubId).toBe('CUST-0900');
+    expect((await adapters.storage.records.match(CustomerRecordEntity.golden, ['email:d.dup@example.org'])).map((record) => record.key)).toEqual(['CUST-0900']);
     expect((await adapters.storage.records.get<CustomerMerge>(CustomerRecordEntity.merge, mergeId))!.data).toMatchObject({ status: 'undone', undoneBy: 'operator' });
     expect(await unmergeCustomers(adapters.storage.records, mergeId, { actor: 'operator', reason: 'again', now: Date.now() })).toMatchObject({ outcome: 'already-undone' });
 

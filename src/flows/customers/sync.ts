@@ -6,7 +6,7 @@ import { addToStats, recordRejectedChanges, rejectedChange } from './changes.ts'
 import { confirmHeld, markSent, writesFor, type CustomerWrite, type FanOutContext } from './fan-out.ts';
 import { loadGolden, saveGolden, type GoldenCustomer } from './golden.ts';
 import { matchReport, type MatchKeyKind } from './matching.ts';
-import { combineDuplicates, recordMerge } from './merges.ts';
+import { combineDuplicates, hasOwnRecordIn, recordMerge } from './merges.ts';
 import type { CustomerMerge, CustomerSyncState } from './records.ts';
 import { applyReport, changeVersion, goldenFromReport, sourceRecordOf, type CustomerReport } from './report.ts';
 
@@ -80,7 +80,7 @@ export async function syncCustomerReport(event: CloudEvent, deps: RetailFlowDepe
     golden = { customer: created.golden, state: confirmHeld(created.state, report.role, created.held) };
     outcome = 'created';
     customerChanged = true;
-  } else if (!isLinkedRecord(match.survivor.customer, report)) {
+  } else if (!isLinkedRecord(match.survivor, report, deps.systems)) {
     // Another record of this customer in the same system (a merged duplicate's, or a second
     // account found by phone): it resolves here, but its data is not taken (see docs).
     const state = withSecondaryRecord(match.survivor, report);
@@ -108,6 +108,7 @@ export async function syncCustomerReport(event: CloudEvent, deps: RetailFlowDepe
       matchedOn: duplicate.matchedOn,
       trigger: { system: report.system, eventId: report.eventId, correlationId },
       now,
+      systems: deps.systems,
     });
     await recordMerge(records, combined.merge, now);
     golden = combined.survivor;
@@ -152,11 +153,15 @@ function withSecondaryRecord(golden: GoldenCustomer, report: CustomerReport): Cu
  * Whether a report comes from the record the golden customer is linked to in its system: it
  * names the golden customer's hub id itself (NetSuite's external id, Salesforce's
  * External_Id__c), or carries the system id the golden customer has there (or it has none yet).
+ * A record of a customer merged into it (it names that customer's hub id, now an alias) is
+ * another record when the golden customer has its own there (sent, not reported back yet): the
+ * hub never re-keys it to the hub id the customer's own record holds.
  */
-function isLinkedRecord(golden: Customer, report: CustomerReport): boolean {
-  if (report.customer.hubId === golden.hubId) return true;
-  const linked = golden.externalIds[report.system];
-  return linked === undefined || linked === report.customer.externalIds[report.system];
+function isLinkedRecord(golden: GoldenCustomer, report: CustomerReport, systems: Readonly<Record<string, string>>): boolean {
+  if (report.customer.hubId === golden.customer.hubId) return true;
+  const linked = golden.customer.externalIds[report.system];
+  if (linked !== undefined) return linked === report.customer.externalIds[report.system];
+  return !(golden.state.aliases.includes(report.customer.hubId) && hasOwnRecordIn(golden, report.system, systems));
 }
 
 function summaryOf(merge: CustomerMerge): MergeDone {

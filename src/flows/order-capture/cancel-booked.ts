@@ -15,7 +15,7 @@ export type BookedCancellation =
   /** `reason`: the channel's, for the ERP memo and the warehouse. */
   | { outcome: 'cancelling'; order: Order; releasedToWms: boolean; reason: string }
   | { outcome: 'shipped'; shipments: string[] }
-  /** Nothing to do: the hub has no record of the order. */
+  /** Nothing to do: the hub has no record of the order, or its CANCELLED_AFTER_SHIPMENT is open already. */
   | { outcome: 'nothing' };
 
 /**
@@ -34,7 +34,13 @@ export async function planBookedCancellation(deps: RetailFlowDependencies, args:
   if (stored.status === 'cancelled') return { outcome: 'cancelling', order: stored, releasedToWms, reason };
   const fulfilment = (await deps.records.get<OrderFulfilment>(RecordEntity.orderFulfilment, args.orderNumber))?.data;
   const shipments = Object.values(fulfilment?.shipments ?? {}).filter((shipment) => LEFT_WAREHOUSE.has(shipment.stage));
-  if (shipments.length > 0) return { outcome: 'shipped', shipments: shipments.map((shipment) => shipment.shipmentNumber) };
+  if (shipments.length > 0) {
+    // Raised once per order: a cancellation reported twice (a redelivered webhook, the poller and
+    // the webhook both) or seen by the capture and this flow both must not open a second case.
+    const raised = await deps.deadLetters?.count({ key: args.orderNumber, kind: 'flow', errorCode: CANCELLED_AFTER_SHIPMENT, status: 'open' });
+    if (raised) return { outcome: 'nothing' };
+    return { outcome: 'shipped', shipments: shipments.map((shipment) => shipment.shipmentNumber) };
+  }
 
   const order: Order = {
     ...stored,

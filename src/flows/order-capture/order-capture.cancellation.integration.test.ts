@@ -108,8 +108,11 @@ describe('order capture: orders cancelled in their channel after booking', () =>
 
     await w.publish([await cancellationEvent(w, orderNumber, `late-cancel-${orderNumber}`)]);
     const exception = await untilOpenException(w, orderNumber, 'CANCELLED_AFTER_SHIPMENT');
+    // The same cancellation reported again (a redelivered webhook): still one case for an operator.
+    await w.publish([await cancellationEvent(w, orderNumber, `late-cancel-again-${orderNumber}`)]);
     await w.quiet();
 
+    expect(await w.adapters.storage.deadLetters.count({ key: orderNumber, errorCode: 'CANCELLED_AFTER_SHIPMENT', status: 'open' })).toBe(1);
     expect(exception.error.message).toContain(shipmentId);
     expect(exception.context).toMatchObject({ orderNumber });
     expect(salesOrderStatus(w, orderNumber)).not.toBe('H');

@@ -19,7 +19,7 @@ export function timelineOf(record: ReturnRecord): string[] {
   const { reached, outcome, refund } = record;
   if (reached.authorized !== undefined) {
     const where = record.return.returnLocationCode;
-    lines.push(`${when(reached.authorized)} ${rma} authorized${record.origin === 'service' && where ? `: send the items to ${where}` : ''}`);
+    lines.push(`${when(reached.authorized)} ${rma} authorized${record.origin !== 'storefront' && where ? `: send the items to ${where}` : ''}`);
   }
   if (reached.received !== undefined) lines.push(`${when(reached.received)} items received${units ? `: ${units}` : ''}`);
   if (reached.credited !== undefined) lines.push(`${when(reached.credited)} credit memo issued${record.credit ? ` for ${record.credit.amount} ${record.credit.currency}` : ''}`);

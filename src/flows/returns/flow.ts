@@ -15,6 +15,7 @@ import { deliverConfirmed, type CommandResult, type OutcomeIo } from './outcomes
 import { changeReturn, newReturnRecord, ReturnStage, saveReturnRecord, type ReturnChange, type ReturnRecord } from './record.ts';
 import { payBack } from './refund.ts';
 import { receivedLines, creditableLines } from './receipt.ts';
+import { approveInStorefront, completeStorefrontRequest, endInStorefront, storefrontRequestOf, type StorefrontRequest } from './storefront-request.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -40,7 +41,7 @@ export function returnsFlow(deps: ReturnsFlowDeps): FlowDefinition {
     startsOn: [ReturnEvent.requested],
     instanceId: (event) => `${ReturnFlow.returns}:${event.subject ?? event.id}`,
     async run(ctx, event) {
-      await new ReturnProcess(ctx, deps, event.data as Return).run();
+      await new ReturnProcess(ctx, deps, completeStorefrontRequest(event.data as Return, deps)).run();
     },
   });
 }
@@ -51,6 +52,10 @@ class ReturnProcess {
   /** The lines the ERP authorized (the record's lines become what was received later). */
   private authorizedLines: Return['lines'] | undefined;
   private readonly rma: string;
+  /** The storefront's return a customer's request answers to (see storefront-request.ts). */
+  private readonly storefront: StorefrontRequest | undefined;
+  /** Whether the storefront was told the request is approved: then it is closed at the end, else declined. */
+  private approvedInStorefront = false;
 
   constructor(
     private readonly ctx: FlowContext,
@@ -58,6 +63,7 @@ class ReturnProcess {
     private readonly request: Return,
   ) {
     this.rma = request.rmaNumber;
+    this.storefront = storefrontRequestOf(request, deps.systems);
   }
 
   private get io(): OutcomeIo {
@@ -69,7 +75,7 @@ class ReturnProcess {
   }
 
   async run(): Promise<void> {
-    const origin = this.request.refundIds.length > 0 ? 'storefront' : 'service';
+    const origin = this.request.refundIds.length > 0 ? 'storefront' : this.storefront ? 'storefront-request' : 'service';
     this.record = await this.ctx.step('record:requested', async () => {
       const record = newReturnRecord(this.request, origin, this.deps.clock());
       await saveReturnRecord(this.deps.records, record, this.deps.clock());
@@ -78,6 +84,11 @@ class ReturnProcess {
     const checked = await this.checkAgainstBookedOrder(origin);
     if (!checked) return;
     const { facts, decision } = checked;
+    if (!decision.eligible && origin !== 'storefront') {
+      // Only after an operator's override of ORDER_NOT_BOOKED for an order the hub still does not know: nothing to authorize against.
+      await this.reject('ineligible-overridden', decision);
+      return;
+    }
     if (!decision.eligible) {
       // The storefront has refunded already: the books must show it; someone should look at why.
       await this.ctx.raise('outside-policy', {
@@ -88,6 +99,7 @@ class ReturnProcess {
     }
     const currency = decision.currency ?? (await this.storefrontCurrency());
     if (!(await this.authorize(decision))) return;
+    if (this.storefront && !(await this.approveRequest(this.storefront))) return;
     const received = origin === 'storefront' ? { lines: this.record.return.lines } : await this.awaitGoods();
     if (!received) return;
     const creditable = await this.inspect(received);
@@ -125,7 +137,10 @@ class ReturnProcess {
       });
       const facts = await this.ctx.step(`facts${suffix}`, () => readEligibilityFacts(this.deps.records, this.request));
       const decision = decideEligibility({ request: this.request, facts, settings: this.deps.settings, claimedAt: this.record.claimedAt });
-      if (!decision.eligible && origin === 'service') {
+      // A storefront request for an order the hub does not know yet waits like a storefront refund (ORDER_NOT_BOOKED):
+      // the storefront holds the order, so the hub missed its webhook rather than the customer named a wrong one.
+      const refusable = origin === 'service' || (origin === 'storefront-request' && orderOf(facts.order) !== undefined);
+      if (!decision.eligible && refusable) {
         await this.reject(`ineligible${suffix}`, decision);
         return undefined;
       }
@@ -175,6 +190,25 @@ class ReturnProcess {
     await this.change(name, { status: 'rejected', stage: ReturnStage.done, reached: 'rejected', outcome: { code: first?.code ?? 'REJECTED', message }, return: { statusReason: message } });
     await this.emit(`${name}:event`, ReturnEvent.rejected, this.record.return);
     await this.show(name);
+    await this.endInStorefront(name, decision.problems);
+  }
+
+  /** The storefront's return ends with the hub's: closed once approved, declined (with the problems) before. */
+  private async endInStorefront(name: string, problems: Pick<EligibilityDecision, 'problems'>['problems'] = []): Promise<void> {
+    if (!this.storefront) return;
+    await endInStorefront({ ctx: this.ctx, rma: this.rma, request: this.storefront, context: this.context, name, approved: this.approvedInStorefront, problems });
+  }
+
+  /** The customer's request approved in the storefront, once the ERP holds the RMA; false when an operator discarded it (the RMA is closed). */
+  private async approveRequest(storefront: StorefrontRequest): Promise<boolean> {
+    const result = await approveInStorefront({ ctx: this.ctx, io: this.io, rma: this.rma, request: storefront, context: this.context });
+    if (result.outcome === 'discarded') {
+      await this.closeRmaInErp('storefront-approval');
+      await this.giveUp('storefront-approve', 'cancelled', result);
+      return false;
+    }
+    this.approvedInStorefront = true;
+    return true;
   }
 
   /** The storefront's refund currency, for a storefront return of an order the hub does not know. */
@@ -248,6 +282,7 @@ class ReturnProcess {
     await this.closeRmaInErp('expired');
     await this.emit('expired:event', ReturnEvent.expired, this.record.return);
     await this.show('expired');
+    await this.endInStorefront('expired');
   }
 
   /**
@@ -324,6 +359,7 @@ class ReturnProcess {
     if (!outcome.refunded) {
       await this.change('settled-on-account', { stage: ReturnStage.done, refund: { route: outcome.route, amount, currency }, outcome: { code: 'CREDITED_ON_ACCOUNT', message: outcome.reason } });
       await this.show('settled-on-account');
+      await this.endInStorefront('settled-on-account');
       return;
     }
     const refundId = outcome.refund.hubId;
@@ -335,6 +371,7 @@ class ReturnProcess {
       return: { refundIds: [...new Set([...this.record.return.refundIds, refundId])] },
     });
     await this.show('refunded');
+    await this.endInStorefront('refunded');
   }
 
   /** An operator discarded a step: the return ends there, with the reason. */
@@ -342,5 +379,6 @@ class ReturnProcess {
     const message = `given up by an operator at ${step}: ${result.reason}`.slice(0, 1000);
     await this.change(`discarded:${step}`, { status, stage: ReturnStage.done, outcome: { code: 'DISCARDED', message }, return: { statusReason: message } });
     await this.show(`discarded:${step}`);
+    await this.endInStorefront(`discarded:${step}`);
   }
 }

@@ -69,6 +69,8 @@ export const ReturnException = {
   noRefundablePayment: 'NO_REFUNDABLE_PAYMENT',
   /** compensate mode: the refund failed; finance must reverse or use the memo (information). */
   memoReversalRequired: 'CREDIT_MEMO_REVERSAL_REQUIRED',
+  /** The storefront refused to approve a customer's return request the hub authorized (awaits an operator). */
+  storefrontApprovalFailed: 'STOREFRONT_RETURN_APPROVAL_FAILED',
   /** The storefront refunded a return the policy would have refused; booked anyway (information). */
   storefrontOutsidePolicy: 'STOREFRONT_REFUND_OUTSIDE_POLICY',
   /** Goods arrived for an RMA that had already expired (information). */

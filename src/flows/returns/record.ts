@@ -41,8 +41,11 @@ export type Milestone = 'authorized' | 'received' | 'credited' | 'refunded' | 'r
 /** The returns read model (`RecordEntity.return`, key: RMA number). */
 export interface ReturnRecord {
   return: Return;
-  /** `service`: a case in the CRM; `storefront`: a refund the storefront already paid. */
-  origin: 'service' | 'storefront';
+  /**
+   * `service`: a case in the CRM; `storefront`: a refund the storefront already paid;
+   * `storefront-request`: a customer's return request in the storefront, awaiting its approval.
+   */
+  origin: 'service' | 'storefront' | 'storefront-request';
   stage: ReturnStage;
   /** When the return entered its stage (ms), for "waiting longer than N minutes". */
   stageSince: number;

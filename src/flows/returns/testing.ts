@@ -4,6 +4,8 @@ import { fromMinorUnits, multiplyAmount, sumAmounts, toMinorUnits } from '../../
 import type { Order } from '../../canonical/order.ts';
 import type { Payment } from '../../canonical/payment.ts';
 import { eventually } from '../../ports/conformance/harness.ts';
+import { signWebhookBody } from '../../sandboxes/shopify/index.ts';
+import { returnPayload } from '../../sandboxes/shopify/webhooks/return-payloads.ts';
 import type { RetailWorld } from '../testing/world.ts';
 
 /**
@@ -189,9 +191,82 @@ export function bookStorefrontOrder(world: RetailWorld, order: Order): Promise<v
   return bookInNetSuite(world, fulfilledAs(order));
 }
 
-/** A storefront order delivered through the WMS (released, picked, packed, shipped, delivered). */
-export function deliverStorefrontOrder(world: RetailWorld, order: Order): Promise<void> {
-  return deliver(world, fulfilledAs(order), undefined);
+/** A storefront order delivered through the WMS (released, picked, packed, shipped, delivered), on `occurredAt` if given. */
+export function deliverStorefrontOrder(world: RetailWorld, order: Order, occurredAt?: string): Promise<void> {
+  return deliver(world, fulfilledAs(order), occurredAt);
+}
+
+/**
+ * The storefront order marked fulfilled in Shopify (`fulfillmentCreate`, what the shipments flow
+ * does once the WMS ships): a customer can ask to return only fulfilled units. Answers the
+ * fulfilment line item gid of each SKU.
+ */
+export async function fulfilInStorefront(world: RetailWorld, shopifyOrderId: number): Promise<Record<string, string>> {
+  const orderGid = `gid://shopify/Order/${shopifyOrderId}`;
+  const state = await shopifyGraphQL<{ order: { fulfillmentOrders: { nodes: { id: string }[] } } }>(world, `query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { nodes { id } } } }`, { id: orderGid });
+  const shipped = await shopifyGraphQL<{ fulfillmentCreate: { fulfillment: { fulfillmentLineItems: { nodes: { id: string; lineItem: { sku: string } }[] } } | null; userErrors: unknown[] } }>(
+    world,
+    `mutation($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { fulfillment { fulfillmentLineItems(first: 50) { nodes { id lineItem { sku } } } } userErrors { message } } }`,
+    { f: { lineItemsByFulfillmentOrder: state.order.fulfillmentOrders.nodes.map((node) => ({ fulfillmentOrderId: node.id })), trackingInfo: { company: 'UPS', number: `1ZSHOP${shopifyOrderId}` } } },
+  );
+  if (!shipped.fulfillmentCreate.fulfillment) throw new Error(`Shopify refused the fulfilment: ${JSON.stringify(shipped.fulfillmentCreate.userErrors)}`);
+  return Object.fromEntries(shipped.fulfillmentCreate.fulfillment.fulfillmentLineItems.nodes.map((node) => [node.lineItem.sku, node.id]));
+}
+
+/**
+ * A customer asks to return fulfilled units from their account (Shopify `returnRequest`, status
+ * REQUESTED; its returns/request webhook goes to the hub). Answers the Shopify return's gid and
+ * the RMA number the hub gives it.
+ */
+export async function requestReturnInStorefront(
+  world: RetailWorld,
+  options: { shopifyOrderId: number; lines: { fulfillmentLineItemId: string; quantity: number; returnReason: string; customerNote?: string }[] },
+): Promise<{ returnId: string; rmaNumber: string }> {
+  const requested = await shopifyGraphQL<{ returnRequest: { return: { id: string } | null; userErrors: unknown[] } }>(
+    world,
+    `mutation($input: ReturnRequestInput!) { returnRequest(input: $input) { return { id } userErrors { field message code } } }`,
+    { input: { orderId: `gid://shopify/Order/${options.shopifyOrderId}`, returnLineItems: options.lines } },
+  );
+  if (!requested.returnRequest.return) throw new Error(`Shopify refused the return request: ${JSON.stringify(requested.returnRequest.userErrors)}`);
+  const returnId = requested.returnRequest.return.id;
+  return { returnId, rmaNumber: `RMA-SRQ-${returnId.split('/').pop()}` };
+}
+
+/**
+ * Sends the hub a returns/request webhook of a Shopify return again, signed as Shopify signs it:
+ * under the first delivery's webhook id (a redelivery) or a new one (a second delivery of the
+ * same event), with the return as it is now (so possibly already approved: a late duplicate).
+ */
+export async function resendReturnRequestWebhook(world: RetailWorld, returnId: string, options: { webhookId?: string } = {}): Promise<number> {
+  const shopify = world.sandboxes.shopify;
+  const record = shopify.store.returns.get(Number(returnId.split('/').pop()));
+  const order = record && shopify.store.orders.get(record.orderId);
+  if (!record || !order) throw new Error(`the Shopify sandbox has no return ${returnId}`);
+  const body = JSON.stringify(returnPayload(record, order));
+  const response = await fetch(`${world.baseUrl}/webhooks/commerce`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'X-Shopify-Topic': 'returns/request',
+      'X-Shopify-Hmac-Sha256': signWebhookBody(body, shopify.clientSecret),
+      'X-Shopify-Shop-Domain': shopify.shopDomain,
+      'X-Shopify-API-Version': world.sandboxes.directory.shopify.apiVersion,
+      'X-Shopify-Webhook-Id': options.webhookId ?? `resent-${returnId.split('/').pop()}-${Date.now()}`,
+      'X-Shopify-Triggered-At': record.createdAt,
+    },
+    body,
+  });
+  return response.status;
+}
+
+/** The webhook id of the first returns/request delivery the sandbox made for a return (the sandbox's delivery log). */
+export function firstReturnRequestWebhookId(world: RetailWorld): string | undefined {
+  return world.sandboxes.shopify.webhooks.emitter.deliveries.find((delivery) => delivery.topic === 'returns/request')?.id;
+}
+
+/** The Shopify return as the sandbox holds it (status, decline reason and note). */
+export function shopifyReturn(world: RetailWorld, returnId: string): { status: string; decline: { reason: string; note: string | null } | null } | undefined {
+  return world.sandboxes.shopify.store.returns.get(Number(returnId.split('/').pop()));
 }
 
 /** A return taken at the storefront and refunded there (as the traffic generator's `storefront-return`). */
@@ -279,6 +354,16 @@ export function salesforceRecord(world: RetailWorld, object: 'Case' | 'Return__c
 }
 
 // ── calling the systems ──────────────────────────────────────────────────────────────────
+
+async function shopifyGraphQL<T>(world: RetailWorld, query: string, variables: Record<string, unknown>): Promise<T> {
+  const { url, apiVersion, accessToken } = world.sandboxes.directory.shopify;
+  const response = await politely(() =>
+    fetch(`${url}/admin/api/${apiVersion}/graphql.json`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': accessToken }, body: JSON.stringify({ query, variables }) }),
+  );
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!response.ok || !body.data) throw new Error(`Shopify answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.data;
+}
 
 async function postEvents(world: RetailWorld, events: CloudEvent[]): Promise<void> {
   for (const event of events) {

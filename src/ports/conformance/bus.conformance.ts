@@ -42,6 +42,16 @@ export function busConformance(adapter: string, factory: AdapterFactory): void {
       expect(byCorrelation.map((entry) => entry.event.id)).toEqual(['e2']);
     });
 
+    it('finds events by subject prefix (every location of a sku), in log order', async () => {
+      const subjects = ['SKU-1@STORE-1', 'SKU-10@STORE-1', 'SKU-1@DC-1', 'SKU-1', 'SKU_1@DC-1', 'SKU-1@STORE-1'];
+      await pair.bus.publish(subjects.map((subject, index) => event(`p${index}`, { subject })));
+      expect((await pair.bus.find({ subjectPrefix: 'SKU-1@' })).map((entry) => entry.event.id)).toEqual(['p0', 'p2', 'p5']);
+      expect((await pair.bus.find({ subjectPrefix: 'SKU-1@', limit: 2 })).map((entry) => entry.event.id)).toEqual(['p0', 'p2']);
+      // `_` and `%` are characters of the sku, not wildcards.
+      expect((await pair.bus.find({ subjectPrefix: 'SKU_1@' })).map((entry) => entry.event.id)).toEqual(['p4']);
+      expect(await pair.bus.find({ subjectPrefix: 'SKU-3@' })).toEqual([]);
+    });
+
     it('accepts a duplicate (same source and id) once and reports it without a second entry', async () => {
       const [first] = await pair.bus.publish([event('dup')]);
       const [again] = await pair.bus.publish([event('dup', { data: { changed: true } })]);

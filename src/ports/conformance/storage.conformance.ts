@@ -210,16 +210,42 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
         const { delivery, deadLetters } = pair.storage;
         await delivery.enqueue(Array.from({ length: 5 }, (_, index) => command(`SO-${index}`, `k${index}`)));
         const claimed = await delivery.claim('erp', claimNow(now));
-        for (const item of claimed.slice(0, 3)) await delivery.deadLetter(item.id, { error: failure, now });
+        const deadIds: number[] = [];
+        for (const [index, item] of claimed.slice(0, 3).entries()) deadIds.push(await delivery.deadLetter(item.id, { error: failure, now: now + index }));
         const page1 = await deadLetters.list({ status: 'open', limit: 2 });
         const page2 = await deadLetters.list({ status: 'open', limit: 2, afterId: page1[1]!.id });
         expect([...page1, ...page2].map((entry) => entry.key)).toEqual(['SO-0', 'SO-1', 'SO-2']);
         const [stats] = await delivery.stats('erp');
         expect(stats).toMatchObject({ target: 'erp', pending: 0, inFlight: 2, dead: 3, delivered: 0 });
-        expect(await deadLetters.groups({ status: 'open' })).toMatchObject([{ target: 'erp', errorCode: 'REQUIRED_FIELD_MISSING', count: 3 }]);
+        expect(await deadLetters.groups({ status: 'open' })).toEqual([{ target: 'erp', errorCode: 'REQUIRED_FIELD_MISSING', count: 3, oldestId: Math.min(...deadIds), oldestAt: now }]);
         expect((await deadLetters.list({ errorCode: 'REQUIRED_FIELD_MISSING', limit: 10 })).map((entry) => entry.key)).toEqual(['SO-0', 'SO-1', 'SO-2']);
         expect(await deadLetters.count({ errorCode: 'UNABLE_TO_LOCK_ROW' })).toBe(0);
         expect((await delivery.find({ key: 'SO-4' })).map((item) => item.status)).toEqual(['in_flight']);
+      });
+
+      it('finds items and dead letters by key prefix, and bounds dead letters by id', async () => {
+        const { delivery, deadLetters } = pair.storage;
+        // Neighbours that a careless prefix match would take: a longer sku, the bare sku, LIKE wildcards.
+        const keys = ['SKU-1@DC-1', 'SKU-10@DC-1', 'SKU-1@STORE-7', 'SKU-1', 'SKU_1@DC-1', 'SKU-2@DC-1'];
+        await delivery.enqueue(keys.map((key, index) => command(key, `p${index}`)));
+        expect((await delivery.find({ keyPrefix: 'SKU-1@' })).map((item) => item.key)).toEqual(['SKU-1@DC-1', 'SKU-1@STORE-7']);
+        expect((await delivery.find({ keyPrefix: 'SKU-1@', limit: 1 })).map((item) => item.key)).toEqual(['SKU-1@DC-1']);
+        const claimed = await delivery.claim('erp', claimNow(now));
+        const ids: number[] = [];
+        for (const item of claimed) ids.push(await delivery.deadLetter(item.id, { error: failure, now }));
+        expect((await deadLetters.list({ keyPrefix: 'SKU-1@', limit: 10 })).map((entry) => entry.key)).toEqual(['SKU-1@DC-1', 'SKU-1@STORE-7']);
+        expect(await deadLetters.count({ status: 'open', keyPrefix: 'SKU-1@' })).toBe(2);
+        expect(await deadLetters.count({ keyPrefix: 'SKU_1@' })).toBe(1);
+
+        // Up to an id: what existed when an operator looked, with every other filter.
+        const sorted = [...ids].sort((a, b) => a - b);
+        const through = sorted[2]!;
+        expect((await deadLetters.list({ status: 'open', throughId: through, limit: 10 })).map((entry) => entry.id)).toEqual(sorted.slice(0, 3));
+        expect(await deadLetters.count({ status: 'open', errorCode: 'REQUIRED_FIELD_MISSING', target: 'erp', throughId: through })).toBe(3);
+        expect((await deadLetters.list({ status: 'open', afterId: sorted[0]!, throughId: through, limit: 10 })).map((entry) => entry.id)).toEqual(sorted.slice(1, 3));
+        // Newest first: the newest entry matching a filter is what an operator's count goes up to.
+        expect((await deadLetters.list({ status: 'open', keyPrefix: 'SKU-1@', newestFirst: true, limit: 1 })).map((entry) => entry.key)).toEqual(['SKU-1@STORE-7']);
+        expect((await deadLetters.list({ status: 'open', throughId: through, newestFirst: true, limit: 2 })).map((entry) => entry.id)).toEqual([sorted[2], sorted[1]]);
       });
 
       it('claims one operation at a time, starting with the oldest ready item', async () => {
@@ -366,6 +392,16 @@ export function storageConformance(adapter: string, factory: AdapterFactory): vo
           { flow: 'order-capture', updatedAt: now - 2_000 },
           { flow: 'returns', updatedAt: now - 500 },
         ]);
+      });
+
+      it('lists instances by key prefix (every location of a sku), oldest first', async () => {
+        const { flows } = pair.storage;
+        await flows.create({ ...instance('s1'), key: 'SKU-1@STORE-2', createdAt: now - 3_000 });
+        await flows.create({ ...instance('s2'), key: 'SKU-10@DC-1', createdAt: now - 2_000 });
+        await flows.create({ ...instance('s3'), key: 'SKU-1@DC-1', createdAt: now - 1_000 });
+        expect((await flows.list({ keyPrefix: 'SKU-1@' })).map((flow) => flow.id)).toEqual(['s1', 's3']);
+        expect((await flows.list({ keyPrefix: 'SKU-1@', limit: 1 })).map((flow) => flow.id)).toEqual(['s1']);
+        expect(await flows.list({ keyPrefix: 'SKU-3@' })).toEqual([]);
       });
 
       it('fires each due timer once per lease', async () => {

@@ -27,9 +27,28 @@ describe('RateBudget', () => {
     }
     const wait = budget.waitMs();
     expect(wait).toBeGreaterThan(0);
-    expect(wait).toBeLessThanOrEqual(60_000);
+    // At most one window and one of its 60 slices (1 s here): the count is kept per slice.
+    expect(wait).toBeLessThanOrEqual(61_000);
     time.advance(wait);
     expect(budget.waitMs()).toBe(0);
+  });
+
+  it('admits the next request only once the oldest counted one is a whole window old, as a target with an exact sliding window counts', () => {
+    // Requests sent mid-slice (slices are 1000/60 ms): a slice dropped by its start would free
+    // the window up to 16 ms early, and a WMS at 10 requests/s answers that 11th request 429.
+    const time = clock(1_000_010);
+    const budget = new RateBudget({ maxBatchSize: 1, concurrency: 10, requests: { limit: 10, windowMs: 1_000 } }, time.now);
+    const sentAt: number[] = [];
+    for (let index = 0; index < 10; index++) {
+      expect(budget.waitMs()).toBe(0);
+      budget.begin();
+      budget.end();
+      sentAt.push(time.now());
+      time.advance(1);
+    }
+    while (budget.waitMs() > 0) time.advance(1);
+    expect(time.now()).toBeGreaterThanOrEqual(sentAt[0]! + 1_000);
+    expect(time.now()).toBeLessThanOrEqual(sentAt[0]! + 1_000 + 17);
   });
 
   it('believes the target when it reports more use than we counted (other clients share the quota)', () => {

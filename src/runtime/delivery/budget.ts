@@ -170,7 +170,10 @@ export class RateBudget {
   private requestsUsed(now: number): { used: number; limit: number } | undefined {
     const window = this.budget.requests;
     if (!window) return undefined;
-    while (this.slices.length > 0 && this.slices[0]!.start + window.windowMs <= now) this.slices.shift();
+    // A slice leaves the window once its *end* is a window old: its requests were sent anywhere
+    // inside it, and the target counts each from its own instant. Dropping it by its start let
+    // the 11th request of a 10/s limit go up to a slice early, and the target answered 429.
+    while (this.slices.length > 0 && this.slices[0]!.start + this.sliceLength() + window.windowMs <= now) this.slices.shift();
     const counted = this.slices.reduce((sum, slice) => sum + slice.count, 0);
     const reported = this.reportedRequests;
     // The target's own count includes other clients' calls; trust it while it is fresh.
@@ -186,6 +189,6 @@ export class RateBudget {
     if (!window || !usage || usage.used < usage.limit) return 0;
     // Wait until the oldest counted slice leaves the window.
     const oldest = this.slices[0];
-    return oldest ? Math.max(1, oldest.start + window.windowMs - now) : this.sliceLength();
+    return oldest ? Math.max(1, oldest.start + this.sliceLength() + window.windowMs - now) : this.sliceLength();
   }
 }

@@ -137,16 +137,19 @@ export class TargetDispatcher {
         continue;
       }
       const cost = target.cost?.(items) ?? 0;
-      const costWait = this.budget.waitMs(cost);
-      if (costWait > 0) {
-        if (costWait > this.options.leaseMs / 2) {
-          // Infinite: no slot is free any more (a throttle answered meanwhile and halved the
-          // concurrency). Hand the items back as they were; the admission wait above holds the
-          // loop until a slot frees. A release at now + Infinity would park them for good.
-          await store.release(items.map((item) => item.id), Number.isFinite(costWait) ? now + costWait : now);
-          continue;
-        }
+      // A sleep ends early (idlePollMs, a wake-up when another request finishes): look again
+      // until the points are really there, or a request would go out into a THROTTLED answer.
+      let costWait = this.budget.waitMs(cost);
+      while (costWait > 0 && costWait <= this.options.leaseMs / 2 && this.running) {
         await this.sleep(costWait);
+        costWait = this.budget.waitMs(cost);
+      }
+      if (costWait > 0) {
+        // Too long to hold a claim, Infinite (no slot is free any more: a throttle answered
+        // meanwhile and halved the concurrency), or stopping: hand the items back as they were;
+        // the admission wait above holds the loop. A release at now + Infinity would park them for good.
+        await store.release(items.map((item) => item.id), Number.isFinite(costWait) && this.running ? clock() + costWait : clock());
+        continue;
       }
       this.budget.begin(cost);
       const sending: Promise<void> = this.send(items).finally(() => {
@@ -185,12 +188,21 @@ export class TargetDispatcher {
       }
       const delivered: { id: number; externalId?: string }[] = [];
       const failed: [DeliveryItem, unknown][] = [];
+      const throttled: DeliveryItem[] = [];
+      let throttle: RateLimitedError | undefined;
       outcomes.forEach((outcome, index) => {
         const item = items[index]!;
         if (outcome.ok) delivered.push({ id: item.id, ...(outcome.externalId !== undefined && { externalId: outcome.externalId }) });
-        else failed.push([item, outcome.error]);
+        else if (outcome.error instanceof RateLimitedError) {
+          // The target ran out of quota part-way through the claim (Shopify answers THROTTLED to
+          // the third mutation of five): the rest were not refused, only postponed, so they go
+          // back without spending an attempt, exactly like a throttle of the whole request.
+          // Counting them would dead-letter healthy writes during a Black Friday 429 storm.
+          throttled.push(item);
+          throttle ??= outcome.error;
+        } else failed.push([item, outcome.error]);
       });
-      if (span) recordDeliveryOutcome(span, answeredOutcome(delivered.length, failed.length), failed[0]?.[1]);
+      if (span) recordDeliveryOutcome(span, answeredOutcome(delivered.length, failed.length + throttled.length), failed[0]?.[1] ?? throttle);
       const finishedAt = clock();
       await store.markDelivered(delivered, finishedAt);
       if (delivered.length > 0) {
@@ -198,6 +210,11 @@ export class TargetDispatcher {
         events.emit('delivered', { target: target.name, items: items.filter((item) => deliveredIds.has(item.id)), latencyMs: finishedAt - startedAt });
       }
       for (const [item, error] of failed) await this.fail(item, error);
+      if (throttle) {
+        throttledForMs = throttle.retryAfterMs ?? this.options.defaultThrottleMs;
+        events.emit('throttled', { target: target.name, retryAfterMs: throttledForMs });
+        await store.release(throttled.map((item) => item.id), clock() + throttledForMs);
+      }
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         if (span) recordDeliveryOutcome(span, DeliveryOutcome.circuitOpen, error);
@@ -224,7 +241,7 @@ export class TargetDispatcher {
     const failure = toSerializedFailure(error);
     const now = clock();
     if (failure.retryable && retry.canRetry(item.attempts)) {
-      const delay = error instanceof RateLimitedError && error.retryAfterMs !== undefined ? error.retryAfterMs : retry.delayAfter(item.attempts);
+      const delay = retry.delayAfter(item.attempts);
       await store.retryLater([item.id], { availableAt: now + delay, error: failure });
       events.emit('retried', { target: target.name, item, error: failure, delayMs: delay });
       return;

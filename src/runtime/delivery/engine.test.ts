@@ -107,6 +107,46 @@ describe('DeliveryEngine', () => {
     expect(items.map((item) => item.attempts)).toEqual([1, 1, 1]);
   });
 
+  it('postpones the rest of a claim the target throttled part-way without spending attempts, however long the storm', async () => {
+    // Each request lands its first command and is throttled on the rest, as Shopify answers
+    // THROTTLED mid-claim once its cost bucket runs dry: far more throttles than maxAttempts (3).
+    const target = new RecordingTarget('erp', { maxBatchSize: 5, concurrency: 1 }, (batch) =>
+      batch.map((item, index) =>
+        index === 0 ? { ok: true } : { ok: false, error: new RateLimitedError('Throttled', { code: 'THROTTLED', retryAfterMs: 1 }) },
+      ),
+    );
+    const throttled: unknown[] = [];
+    await setup(target);
+    engine.events.on('throttled', (event) => throttled.push(event));
+    await engine.enqueue(Array.from({ length: 8 }, (_, index) => command(`SO-${index}`)));
+    await eventually(async () => (await adapters.storage.delivery.stats('erp'))[0]?.delivered === 8, 'all eight delivered');
+    expect(await adapters.storage.deadLetters.count({})).toBe(0);
+    expect(target.effects.size).toBe(8);
+    expect(throttled.length).toBeGreaterThanOrEqual(7);
+    const items = await adapters.storage.delivery.find({ key: 'SO-7' });
+    expect(items[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('holds a request until its cost points are really there, however often its wait is cut short', async () => {
+    // A Shopify-like bucket of 100 points restoring 100 a second, requests of 60 points: the
+    // second request must wait ~200 ms for its points, far longer than the 20 ms idle poll.
+    const bucket = { available: 100, at: Date.now() };
+    const pointsShort: number[] = [];
+    const target = new RecordingTarget('erp', { maxBatchSize: 1, concurrency: 1, costPoints: { capacity: 100, restorePerSecond: 100 } }, () => {
+      const now = Date.now();
+      bucket.available = Math.min(100, bucket.available + ((now - bucket.at) / 1000) * 100);
+      bucket.at = now;
+      // A few points of slack for the time between the hub's check and the target's count.
+      if (bucket.available < 60 - 5) pointsShort.push(Math.round(bucket.available));
+      bucket.available -= 60;
+    });
+    (target as { cost?: (batch: readonly unknown[]) => number }).cost = (batch) => batch.length * 60;
+    await setup(target);
+    await engine.enqueue(['SO-1', 'SO-2', 'SO-3'].map((key) => command(key)));
+    await eventually(() => target.effects.size === 3, 'three effects');
+    expect(pointsShort).toEqual([]);
+  });
+
   it('keeps an item claimed just as a throttle halves the concurrency, and delivers it once a slot frees', async () => {
     let openGate!: () => void;
     const gate = new Promise<void>((resolve) => (openGate = resolve));

@@ -38,11 +38,33 @@ interface FlowInput {
 }
 
 /**
+ * What `events` says about a run of an instance ('started', 'completed', 'waiting', 'failed'),
+ * for logs and metrics. `durationMs` is the run's own time, from its start or resume to its
+ * outcome; a wait between runs is not in it.
+ */
+export interface FlowRunReport {
+  id: string;
+  flow: string;
+  key: string;
+  correlationId: string;
+  durationMs?: number;
+}
+
+/** A business exception a run raised for an operator (`ctx.raise`), emitted as 'exception'. */
+export interface FlowExceptionReport extends FlowRunReport {
+  code: string;
+  deadLetterId: number;
+}
+
+/**
  * Runs durable flows. It consumes the event log: an event of a type a flow `startsOn` creates
  * an instance (once per instance id) and runs it; an event an instance waits for resumes it.
  * Events of the same business key are handled one after another, different keys in parallel.
  * Timers resume sleeping and timed-out instances; instances interrupted by a crash, or put back
  * by an operator's retry, are resumed by the recovery loop.
+ *
+ * `events`: 'started', 'completed', 'waiting', 'failed' (a `FlowRunReport`), 'exception' (a
+ * `FlowExceptionReport`), 'consumer-error' and 'timer-error'.
  */
 export class FlowEngine {
   readonly events = new EventEmitter();
@@ -233,7 +255,9 @@ export class FlowEngine {
     await inSpan(
       () => flowRunSpan({ instance, eventType: options.trigger?.type, resumedBy: options.resumedBy }),
       async (span) => {
-        const outcome = await this.runInstance(instance, definition, options.persisted ?? true, options.trigger, span);
+        const startedAt = this.clock();
+        this.events.emit('started', { ...runReport(instance), resumed: options.persisted !== false });
+        const outcome = await this.runInstance(instance, definition, options.persisted ?? true, options.trigger, span, startedAt);
         span?.setAttribute(CrossdockAttribute.flowOutcome, outcome);
       },
     );
@@ -245,6 +269,7 @@ export class FlowEngine {
     persisted: boolean,
     trigger: CloudEvent | undefined,
     span: Span | undefined,
+    startedAt: number,
   ): Promise<FlowOutcome> {
     const { id } = instance;
     const run = new FlowRun(
@@ -255,6 +280,7 @@ export class FlowEngine {
         enqueue: this.options.enqueue,
         clock: this.clock,
         retryStep: this.retryStep,
+        raised: (raised) => this.events.emit('exception', { ...runReport(instance), ...raised } satisfies FlowExceptionReport),
       },
       persisted,
       // What the run emits and delivers continues the flow span, so the trace goes on from it.
@@ -266,7 +292,7 @@ export class FlowEngine {
       span?.setAttribute(CrossdockAttribute.eventType, event.type);
       await definition.run(run, event);
       await run.finish({ status: 'completed' });
-      this.events.emit('completed', { id, flow: instance.flow, key: instance.key });
+      this.events.emit('completed', { ...runReport(instance), durationMs: this.clock() - startedAt } satisfies FlowRunReport);
       return FlowOutcome.completed;
     } catch (error) {
       if (error instanceof FlowSuspended) {
@@ -277,12 +303,12 @@ export class FlowEngine {
         }
         await run.finish({ status: 'waiting', waiting: error.waiting });
         if (error.waiting.deadline !== null) this.wakeTimers?.();
-        this.events.emit('waiting', { id, flow: instance.flow, key: instance.key, waiting: error.waiting });
+        this.events.emit('waiting', { ...runReport(instance), durationMs: this.clock() - startedAt, waiting: error.waiting });
         if (error.waiting.eventType !== TIMER_EVENT_TYPE) await this.completeWaitFromLog(id, error.waiting);
         return FlowOutcome.waiting;
       }
       if (error instanceof FlowVersionConflict) return FlowOutcome.superseded; // another runner moved on
-      const failure = await this.fail(instance, run, error);
+      const failure = await this.fail(instance, run, error, startedAt);
       if (span) markFailed(span, failure.type, error);
       return failure.status;
     }
@@ -292,9 +318,12 @@ export class FlowEngine {
     const key = definition.key?.(event) ?? event.subject ?? event.id;
     const correlationId = typeof event.correlationid === 'string' ? event.correlationid : event.id;
     const traceparent = typeof event.traceparent === 'string' ? event.traceparent : null;
+    const report: FlowRunReport = { id, flow: definition.name, key, correlationId };
     await inSpan(
       () => flowRunSpan({ instance: { id, flow: definition.name, key, correlationId, traceparent }, eventType: event.type }),
       async (span) => {
+        const startedAt = this.clock();
+        this.events.emit('started', { ...report, resumed: false });
         const run = new StatelessRun(
           definition.name,
           id,
@@ -304,13 +333,16 @@ export class FlowEngine {
             bus: this.options.bus,
             enqueue: this.options.enqueue,
             clock: this.clock,
-            raise: (exception, origin) => this.recordStatelessFailure(origin, exception.code, exception.message, exception.context ?? {}),
+            raise: async (exception, origin) => {
+              const deadLetterId = await this.recordStatelessFailure(origin, exception.code, exception.message, exception.context ?? {});
+              this.events.emit('exception', { ...report, code: exception.code, deadLetterId } satisfies FlowExceptionReport);
+            },
           },
           span && traceparentOfSpan(span),
         );
         try {
           await this.retryStep(() => definition.run(run, event));
-          this.events.emit('completed', { id, flow: definition.name, key });
+          this.events.emit('completed', { ...report, durationMs: this.clock() - startedAt } satisfies FlowRunReport);
           span?.setAttribute(CrossdockAttribute.flowOutcome, FlowOutcome.completed);
         } catch (error) {
           const failure = toSerializedFailure(error);
@@ -318,7 +350,7 @@ export class FlowEngine {
           if (failure.retryable) throw error;
           // A redelivery would fail the same way: record it for an operator and move on.
           await this.recordStatelessFailure(run, failure.code ?? failure.type, failure.message, { error: failure });
-          this.events.emit('failed', { id, flow: definition.name, key, error: failure, status: 'failed' });
+          this.events.emit('failed', { ...report, durationMs: this.clock() - startedAt, error: failure, status: 'failed' });
           if (span) markFailed(span, failure.type, error);
           span?.setAttribute(CrossdockAttribute.flowOutcome, FlowOutcome.failed);
         }
@@ -326,8 +358,8 @@ export class FlowEngine {
     );
   }
 
-  private async recordStatelessFailure(run: StatelessRun, code: string, message: string, context: Record<string, unknown>): Promise<void> {
-    await this.options.storage.deadLetters.add({
+  private async recordStatelessFailure(run: StatelessRun, code: string, message: string, context: Record<string, unknown>): Promise<number> {
+    return this.options.storage.deadLetters.add({
       kind: 'flow',
       target: run.flow,
       key: run.key,
@@ -352,7 +384,12 @@ export class FlowEngine {
     return entry.event;
   }
 
-  private async fail(instance: FlowInstance, run: FlowRun, error: unknown): Promise<SerializedFailure & { status: 'failed' | 'compensated' }> {
+  private async fail(
+    instance: FlowInstance,
+    run: FlowRun,
+    error: unknown,
+    startedAt: number,
+  ): Promise<SerializedFailure & { status: 'failed' | 'compensated' }> {
     const failure = toSerializedFailure(error);
     let status: 'failed' | 'compensated' = 'failed';
     if (!failure.retryable && run.compensations.length > 0) {
@@ -377,7 +414,7 @@ export class FlowEngine {
       correlationId: instance.correlationId,
       createdAt: now,
     });
-    this.events.emit('failed', { id: instance.id, flow: instance.flow, key: instance.key, error: failure, status });
+    this.events.emit('failed', { ...runReport(instance), durationMs: this.clock() - startedAt, error: failure, status });
     return { ...failure, status };
   }
 
@@ -444,6 +481,10 @@ export class FlowEngine {
       };
     });
   }
+}
+
+function runReport(instance: FlowInstance): FlowRunReport {
+  return { id: instance.id, flow: instance.flow, key: instance.key, correlationId: instance.correlationId ?? instance.id };
 }
 
 function waitKey(type: string, subject: string | undefined): string {

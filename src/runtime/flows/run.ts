@@ -34,6 +34,8 @@ export interface FlowRunDependencies {
   clock: () => number;
   /** Runs a step body with in-process retries for transient failures (cockatiel policy). */
   retryStep<T>(fn: () => Promise<T> | T): Promise<T>;
+  /** Told of each exception raised, once (a replay finds it journaled), for logs. */
+  raised?(exception: { code: string; deadLetterId: number }): void;
 }
 
 /** One execution (or replay) of a flow instance: the `FlowContext` its code sees. */
@@ -144,6 +146,7 @@ export class FlowRun implements FlowContext {
         correlationId: this.correlationId,
         createdAt: this.deps.clock(),
       });
+      this.deps.raised?.({ code: exception.code, deadLetterId: id });
       return { deadLetterId: id };
     });
   }

@@ -18,6 +18,10 @@ export const ActionKind = {
   stockMovement: 'stock-movement',
   /** The warehouse reports a milestone on a released fulfilment order. */
   shipmentMilestone: 'shipment-milestone',
+  /** The warehouse is short of part of an order: it ships what it has and leaves the rest on backorder. */
+  backorderShipment: 'backorder-shipment',
+  /** A store count finds a SKU sold out: the ERP books the store's free units of it off. */
+  storeStockOut: 'store-stock-out',
   /** A storefront order cancelled in Shopify before it ships, by the shopper or the merchant's support. */
   orderCancel: 'order-cancel',
   /** A storefront return refunded in Shopify. */
@@ -28,6 +32,8 @@ export const ActionKind = {
   returnParcel: 'return-parcel',
   /** A customer changes their profile in one system. */
   customerEdit: 'customer-edit',
+  /** A returning shopper opens a second storefront account; customer service later gives her first profile its number. */
+  customerSignup: 'customer-signup',
   /** The ERP becomes unreachable for a while (NetSuite downtime fault). */
   erpOutage: 'erp-outage',
 } as const;
@@ -133,6 +139,46 @@ export interface ReturnAction extends ActionBase {
   quantity: number;
 }
 
+/**
+ * A shipment of part of an order: the warehouse picks and packs what it has of a released order
+ * not yet shipped and ships it, leaving the rest (its last line, or half of a single line) on
+ * backorder; a later milestone ships the rest.
+ */
+export interface BackorderShipmentAction extends ActionBase {
+  kind: typeof ActionKind.backorderShipment;
+  carrier: string;
+  trackingNumber: string;
+}
+
+/**
+ * A store count finds a SKU sold out: what the ERP still counts as free there (on hand less the
+ * units set aside for open pickup orders) is booked off, so later pickup orders of it are held.
+ */
+export interface StoreStockOutAction extends ActionBase {
+  kind: typeof ActionKind.storeStockOut;
+  sku: string;
+  /** The store whose count finds the SKU sold out. */
+  locationCode: string;
+}
+
+/**
+ * One step of a returning shopper's second account. With a new mobile number, she opens another
+ * storefront account under another e-mail instead of signing in (`account`); later she calls
+ * customer service, who record her new number on her Salesforce account (`mobile-number`).
+ */
+export interface CustomerSignupAction extends ActionBase {
+  kind: typeof ActionKind.customerSignup;
+  /** The plan's name for the new account; both steps carry it, and run one after the other. */
+  signupRef: string;
+  step: 'account' | 'mobile-number';
+  /** Who the shopper is: a customer every system already knows. */
+  customerNumber: string;
+  /** The new account's e-mail (the run tag goes before the @). */
+  email: string;
+  /** Her new mobile number (E.164), on the new account and then on her Salesforce account. */
+  phone: string;
+}
+
 export interface OrderCancelAction extends ActionBase {
   kind: typeof ActionKind.orderCancel;
   /** The earlier storefront order being cancelled (never one the plan returns). */
@@ -163,6 +209,9 @@ export type TrafficAction =
   | StockReceiptAction
   | StockMovementAction
   | ShipmentMilestoneAction
+  | BackorderShipmentAction
+  | StoreStockOutAction
+  | CustomerSignupAction
   | OrderCancelAction
   | ReturnAction
   | ReturnParcelAction

@@ -35,6 +35,8 @@ export interface ExecutionContext {
   warehouse: { open: Map<string, string>; refreshedAt: number };
   /** Return receipts the WMS expects, by id → lines still to arrive, oldest first (parcels are received FIFO). */
   returnDock: { expected: Map<string, ExpectedParcelLine[]>; refreshedAt: number };
+  /** Storefront accounts opened by signups, by the plan's signupRef → Shopify customer gid. */
+  signups: Map<string, string>;
 }
 
 export interface ExpectedParcelLine {

@@ -9,8 +9,11 @@ import type { ExecutionContext } from './execution.ts';
 import { SystemLookups } from './lookups.ts';
 import { cancelStorefrontOrder } from './perform-order-cancel.ts';
 import { editCustomer, moveStock, openReturnCase, receiveStock, refundStorefrontReturn, reportMilestone, startErpOutage } from './perform-operations.ts';
+import { shipWhatIsOnHand } from './perform-backorder-shipment.ts';
+import { signUpAgain } from './perform-customer-signup.ts';
 import { capturePayment, placeB2bOrder, placeStorefrontOrder, postStoreOrder } from './perform-orders.ts';
 import { receiveReturnParcel } from './perform-return-parcel.ts';
+import { countStoreSoldOut } from './perform-store-stock-out.ts';
 
 export interface TrafficExecutorOptions {
   directory: SandboxDirectory;
@@ -51,6 +54,7 @@ export class TrafficExecutor {
       clock: options.clock ?? Date.now,
       warehouse: { open: new Map(), refreshedAt: Number.NEGATIVE_INFINITY },
       returnDock: { expected: new Map(), refreshedAt: Number.NEGATIVE_INFINITY },
+      signups: new Map(),
     };
   }
 
@@ -85,6 +89,10 @@ export class TrafficExecutor {
         return moveStock(context, action);
       case ActionKind.shipmentMilestone:
         return reportMilestone(context, action);
+      case ActionKind.backorderShipment:
+        return shipWhatIsOnHand(context, action);
+      case ActionKind.storeStockOut:
+        return countStoreSoldOut(context, action);
       case ActionKind.orderCancel:
         return cancelStorefrontOrder(context, action);
       case ActionKind.storefrontReturn:
@@ -95,6 +103,8 @@ export class TrafficExecutor {
         return receiveReturnParcel(context, action);
       case ActionKind.customerEdit:
         return editCustomer(context, action);
+      case ActionKind.customerSignup:
+        return signUpAgain(context, action);
       case ActionKind.erpOutage:
         return startErpOutage(context, action);
     }
@@ -118,7 +128,8 @@ export interface TrafficRunSummary extends TrafficCountersSnapshot {
 /**
  * Plays timed actions in real time: each is dispatched at its `atMs` after the start. Actions
  * of the same order (same `orderRef`) run one after the other, in plan order, so a return never
- * overtakes the order it returns. Resolves when all dispatched actions have finished.
+ * overtakes the order it returns; so do the steps of one signup (same `signupRef`). Resolves
+ * when all dispatched actions have finished.
  */
 export async function playTraffic(options: PlayTrafficOptions): Promise<TrafficRunSummary> {
   const maxInFlight = Math.max(1, options.maxInFlight ?? 16);
@@ -131,18 +142,25 @@ export async function playTraffic(options: PlayTrafficOptions): Promise<TrafficR
     await sleepUntil(started + action.atMs, options.signal);
     if (options.signal?.aborted) break;
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    const orderRef = 'orderRef' in action ? action.orderRef : undefined;
-    const previous = orderRef ? tailByOrder.get(orderRef) : undefined;
+    const chain = chainOf(action);
+    const previous = chain ? tailByOrder.get(chain) : undefined;
     const run = (previous ?? Promise.resolve()).then(async () => {
       await options.executor.perform(action);
     });
-    if (orderRef) tailByOrder.set(orderRef, run);
+    if (chain) tailByOrder.set(chain, run);
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run));
     dispatched += 1;
   }
   await Promise.all(inFlight);
   return { ...options.executor.counters.snapshot(), notDispatched: options.actions.length - dispatched };
+}
+
+/** Actions that must not overtake each other: those of one order, or the steps of one signup. */
+function chainOf(action: TrafficAction): string | undefined {
+  if ('orderRef' in action && action.orderRef) return action.orderRef;
+  if (action.kind === ActionKind.customerSignup) return action.signupRef;
+  return undefined;
 }
 
 function sleepUntil(deadline: number, signal: AbortSignal | undefined): Promise<void> {

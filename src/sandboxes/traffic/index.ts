@@ -1,6 +1,6 @@
 // The traffic generator: plays a retail day (or replays order history) against the sandboxes.
 export { ActionKind, BadData, ParcelCondition, ReturnReason, countByKind } from './actions.ts';
-export type { TrafficAction, OrderAction, OrderLineSpec, CustomerSystem, Milestone } from './actions.ts';
+export type { TrafficAction, OrderAction, OrderLineSpec, CustomerSystem, Milestone, BackorderShipmentAction, StoreStockOutAction, CustomerSignupAction } from './actions.ts';
 export { planRetailDay, DEFAULT_BURST, DEFAULT_MIX, DEFAULT_BAD_DATA_SHARE, InvalidScenarioError } from './planner.ts';
 export type { RetailDayOptions, BurstWindow, OutageWindow, DrawnKind } from './planner.ts';
 export { TrafficExecutor, playTraffic } from './executor.ts';

@@ -80,16 +80,24 @@ async function fulfilmentOrderOf(context: ExecutionContext, orderRef: string): P
 }
 
 async function oldestOpenOrder(context: ExecutionContext): Promise<{ id: string; status: string } | undefined> {
+  const first = (await openFulfilmentOrders(context)).entries().next().value;
+  return first ? { id: first[0], status: first[1] } : undefined;
+}
+
+/**
+ * The released fulfilment orders the run knows open, id → status, in the order the warehouse
+ * works them; read from the WMS when none are known, or on `readNew` (at most every 2 s).
+ */
+export async function openFulfilmentOrders(context: ExecutionContext, options: { readNew?: boolean } = {}): Promise<Map<string, string>> {
   const { warehouse } = context;
-  if (warehouse.open.size === 0 && context.clock() - warehouse.refreshedAt >= WAREHOUSE_REFRESH_MS) {
+  if ((warehouse.open.size === 0 || options.readNew) && context.clock() - warehouse.refreshedAt >= WAREHOUSE_REFRESH_MS) {
     warehouse.refreshedAt = context.clock();
     for (const status of OPEN_STATUSES) {
       const reply = await context.clients.wms('GET', `/v1/fulfillment-orders?status=${status}&limit=100`);
       for (const order of (reply.body as { data?: { id: string; status: string }[] } | null)?.data ?? []) warehouse.open.set(order.id, order.status);
     }
   }
-  const first = warehouse.open.entries().next().value;
-  return first ? { id: first[0], status: first[1] } : undefined;
+  return warehouse.open;
 }
 
 const CASE_REASON: Record<ReturnReason, string> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionKind, countByKind } from './actions.ts';
-import type { OrderAction, OrderCancelAction, ReturnAction, ReturnParcelAction, TrafficAction } from './actions.ts';
+import type { CustomerSignupAction, OrderAction, OrderCancelAction, ReturnAction, ReturnParcelAction, StockMovementAction, StoreStockOutAction, TrafficAction } from './actions.ts';
 import { DEMO_SEED, UNKNOWN_SKUS } from './demo-data.ts';
 import { InvalidScenarioError, planRetailDay } from './planner.ts';
 
@@ -114,6 +114,79 @@ describe('planRetailDay', () => {
     const returned = plan.filter((a): a is ReturnAction => (a.kind === ActionKind.storefrontReturn || a.kind === ActionKind.serviceReturnCase) && a.orderRef !== undefined);
     expect(returned.length).toBeGreaterThan(20);
     expect(returned.filter((r) => cancelled.includes(r.orderRef ?? ''))).toEqual([]);
+  });
+
+  it('has every exception of a retail day at least once, early enough to see its effect, even in a one-minute day', () => {
+    for (let seed = 1; seed <= 20; seed += 1) {
+      const plan = planRetailDay({ seed, durationMs: 60_000, rate: 4 });
+      const first = (kind: ActionKind) => plan.find((a) => a.kind === kind)?.atMs ?? Number.POSITIVE_INFINITY;
+      // Due by a quarter of the day (stock-out) and 35 % (the others): the first arrival after that at the latest.
+      expect(first(ActionKind.storeStockOut), `seed ${seed}`).toBeLessThan(0.3 * 60_000);
+      expect(first(ActionKind.backorderShipment), `seed ${seed}`).toBeLessThan(0.4 * 60_000);
+      expect(first(ActionKind.customerSignup), `seed ${seed}`).toBeLessThan(0.4 * 60_000);
+    }
+    // Rare all the same: a few per hundred arrivals over a long day.
+    const long = countByKind(planRetailDay({ seed: 3, durationMs: 100_000, rate: 20, burst: false }));
+    expect(long[ActionKind.storeStockOut]).toBeGreaterThan(5);
+    expect(long[ActionKind.storeStockOut]).toBeLessThan(40);
+    expect(long[ActionKind.backorderShipment]).toBeLessThan(long[ActionKind.shipmentMilestone] / 5);
+    // A weight of 0 switches an exception off altogether.
+    const off = planRetailDay({ seed: 3, durationMs: 60_000, rate: 4, mix: { [ActionKind.storeStockOut]: 0, [ActionKind.customerSignup]: 0, [ActionKind.backorderShipment]: 0 } });
+    expect(off.filter((a) => a.kind === ActionKind.storeStockOut || a.kind === ActionKind.customerSignup || a.kind === ActionKind.backorderShipment)).toEqual([]);
+  });
+
+  it('follows a store stock-out with the DC replenishing that SKU at that store later in the day', () => {
+    const durationMs = 100_000;
+    const plan = planRetailDay({ seed: 17, durationMs, rate: 20, burst: false, mix: { [ActionKind.storeStockOut]: 10 } });
+    const stockOuts = plan.filter((a): a is StoreStockOutAction => a.kind === ActionKind.storeStockOut);
+    expect(stockOuts.length).toBeGreaterThan(50);
+    const stores = DEMO_SEED.locations.filter((l) => l.kind === 'store').map((l) => l.code);
+    let replenished = 0;
+    for (const stockOut of stockOuts) {
+      expect(stores).toContain(stockOut.locationCode);
+      // A carton run of 24–48 units (other transfers of the day move 6–24).
+      const transfer = plan.find((a): a is StockMovementAction =>
+        a.kind === ActionKind.stockMovement && a.movement === 'transfer' && a.sku === stockOut.sku && a.toLocationCode === stockOut.locationCode &&
+        a.atMs >= stockOut.atMs + 0.3 * durationMs - 1 && a.atMs <= stockOut.atMs + 0.5 * durationMs && a.quantity >= 24 && a.quantity <= 48);
+      if (transfer) {
+        replenished += 1;
+        expect(transfer.fromLocationCode).toBe('DC-EAST');
+        expect(transfer.quantity % 6).toBe(0);
+      } else {
+        // Only a stock-out late in the day waits for tomorrow's transfer.
+        expect(stockOut.atMs, stockOut.sku).toBeGreaterThan(0.5 * durationMs);
+      }
+    }
+    expect(replenished).toBeGreaterThan(stockOuts.length / 3);
+  });
+
+  it("plans a shopper's second account and, later, customer service recording its number on her first profile", () => {
+    const durationMs = 100_000;
+    const plan = planRetailDay({ seed: 19, durationMs, rate: 20, burst: false, mix: { [ActionKind.customerSignup]: 10 } });
+    const steps = plan.filter((a): a is CustomerSignupAction => a.kind === ActionKind.customerSignup);
+    const accounts = steps.filter((a) => a.step === 'account');
+    expect(accounts.length).toBeGreaterThan(50);
+    expect(steps.length).toBe(2 * accounts.length);
+    const people = new Map(DEMO_SEED.customers.filter((c) => c.kind === 'person').map((c) => [c.customerNumber, c]));
+    for (const account of accounts) {
+      const person = people.get(account.customerNumber);
+      expect(person, account.customerNumber).toBeDefined();
+      // Another e-mail than the one every system knows her by, one per signup.
+      expect(account.email).not.toBe(person?.email);
+      expect(account.email).toMatch(new RegExp(`^${person?.firstName?.toLowerCase()}\\.${person?.lastName?.toLowerCase()}\\.\\d+@mail\\.example$`));
+      const mobile = steps.filter((a) => a.signupRef === account.signupRef && a.step === 'mobile-number');
+      expect(mobile).toHaveLength(1);
+      expect(mobile[0]).toMatchObject({ customerNumber: account.customerNumber, email: account.email, phone: account.phone });
+      // A new number, not the one every system knows her by.
+      expect(account.phone).toMatch(/^\+1773555\d{4}$/);
+      expect(account.phone).not.toBe(person?.phone);
+      expect(mobile[0]!.sequence).toBeGreaterThan(account.sequence);
+      const gap = mobile[0]!.atMs - account.atMs;
+      expect(mobile[0]!.atMs === durationMs - 1 || (gap >= 0.15 * durationMs - 1 && gap <= 0.25 * durationMs), `${account.signupRef} +${gap}`).toBe(true);
+    }
+    expect(new Set(accounts.map((a) => a.email)).size).toBe(accounts.length);
+    expect(new Set(accounts.map((a) => a.signupRef)).size).toBe(accounts.length);
+    expect(new Set(accounts.map((a) => a.phone)).size).toBe(accounts.length);
   });
 
   it('refuses impossible options naming the option', () => {

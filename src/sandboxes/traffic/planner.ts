@@ -1,6 +1,6 @@
 import { seededRandom } from '../kit/index.ts';
 import { ActionKind, BadData, ParcelCondition, ReturnReason } from './actions.ts';
-import type { CustomerSystem, OrderAction, OrderLineSpec, TrafficAction } from './actions.ts';
+import type { CustomerSignupAction, CustomerSystem, OrderAction, OrderLineSpec, TrafficAction } from './actions.ts';
 import { businessCustomers, DEMO_SEED, personCustomers, UNKNOWN_SKUS } from './demo-data.ts';
 import type { DemoSeed } from './demo-data.ts';
 import { Dice } from './dice.ts';
@@ -41,7 +41,10 @@ export interface RetailDayOptions {
 export const DEFAULT_BURST: BurstWindow = { at: 0.55, length: 0.1, multiplier: 4 };
 export const DEFAULT_BAD_DATA_SHARE = 0.05;
 
-/** A retail day's shape: shipments and storefront orders dominate, returns are rare. */
+/**
+ * A retail day's shape: shipments and storefront orders dominate, returns are rare, and a few
+ * exceptions happen: a backordered shipment, a store stock-out, a shopper's second account.
+ */
 export const DEFAULT_MIX: Record<DrawnKind, number> = {
   [ActionKind.storefrontOrder]: 30,
   [ActionKind.storeOrder]: 14,
@@ -49,11 +52,14 @@ export const DEFAULT_MIX: Record<DrawnKind, number> = {
   [ActionKind.stockReceipt]: 6,
   [ActionKind.stockMovement]: 6,
   [ActionKind.shipmentMilestone]: 22,
+  [ActionKind.backorderShipment]: 2,
+  [ActionKind.storeStockOut]: 1,
   [ActionKind.orderCancel]: 2,
   [ActionKind.storefrontReturn]: 4,
   [ActionKind.serviceReturnCase]: 2,
   [ActionKind.returnParcel]: 2,
   [ActionKind.customerEdit]: 12,
+  [ActionKind.customerSignup]: 1,
 };
 
 const ORDER_KINDS = [ActionKind.storefrontOrder, ActionKind.storeOrder, ActionKind.b2bOrder] as const;
@@ -63,6 +69,28 @@ const CARRIERS = ['UPS', 'FedEx', 'USPS'] as const;
  * some cancellations reach the hub before the ERP booking and some after the release to the WMS.
  */
 const CANCELLABLE_RECENT_ORDERS = 10;
+/**
+ * A store reorders a sold-out SKU and the DC's transfer arrives three to five tenths of the day
+ * later: long enough, even in a day compressed to a minute, for the hub to learn of the
+ * stock-out from the ERP (its poller reads changes seconds old) and reroute pickup orders meanwhile.
+ */
+const REPLENISHED_AFTER = { min: 0.3, max: 0.5 } as const;
+/**
+ * Exceptions a retail day has at least once, and the fraction of the day by which they are due:
+ * when none was drawn by then, the next arrival is one. Their weights are small, so a short day
+ * (a one-minute demo) would often draw none of a kind, and a demo should show every flow.
+ */
+const DUE_ONCE_BY: Partial<Record<DrawnKind, number>> = {
+  [ActionKind.storeStockOut]: 0.25,
+  [ActionKind.backorderShipment]: 0.35,
+  [ActionKind.customerSignup]: 0.35,
+};
+/**
+ * A shopper with a second account calls customer service 15–25 % of the day after opening it:
+ * by then the hub knows the new account as a customer of its own, so her new number on her
+ * Salesforce account reveals the two are one.
+ */
+const SERVICE_CALL_AFTER = { min: 0.15, max: 0.25 } as const;
 
 export class InvalidScenarioError extends Error {
   constructor(
@@ -78,7 +106,9 @@ export class InvalidScenarioError extends Error {
  * Plans a retail day as timed actions: a pure function of its options, so the same seed always
  * gives the same sequence. Arrivals follow a Poisson process whose rate rises to
  * `rate × multiplier` during the flash sale (the extra traffic is storefront orders); the
- * outage is one scheduled action. Sorted by time; `sequence` is the position.
+ * outage is one scheduled action. Some arrivals bring a later action of their own: a till sale
+ * its payment, a store stock-out the DC's replenishment, a customer signup the service call.
+ * Sorted by time; `sequence` is the position.
  *
  * @example
  * const plan = planRetailDay({ seed: 42, durationMs: 60_000, rate: 5, outage: { at: 0.3, length: 0.05 } });
@@ -86,7 +116,7 @@ export class InvalidScenarioError extends Error {
 export function planRetailDay(options: RetailDayOptions): TrafficAction[] {
   validate(options);
   const dice = new Dice(seededRandom(options.seed));
-  const builder = new DayBuilder(dice, options.catalogue ?? DEMO_SEED, options.badDataShare ?? DEFAULT_BAD_DATA_SHARE, { ...DEFAULT_MIX, ...options.mix });
+  const builder = new DayBuilder(dice, options.catalogue ?? DEMO_SEED, options.badDataShare ?? DEFAULT_BAD_DATA_SHARE, { ...DEFAULT_MIX, ...options.mix }, options.durationMs);
   const burst = options.burst === undefined ? DEFAULT_BURST : options.burst;
   const inBurst = (t: number) => burst !== false && t >= burst.at * options.durationMs && t < (burst.at + burst.length) * options.durationMs;
   const baseRatePerMs = options.rate / 1000;
@@ -127,7 +157,7 @@ function validate(options: RetailDayOptions): void {
 
 /** Draws one arrival at a time and remembers the orders placed so far, for returns and cancellations. */
 class DayBuilder {
-  private readonly counters = { web: 0, pos: 0, b2b: 0, receipt: 0 };
+  private readonly counters = { web: 0, pos: 0, b2b: 0, receipt: 0, signup: 0 };
   private readonly placed: OrderAction[] = [];
   // An order is either cancelled or returned, never both: a returned order has reached the
   // shopper, too late to cancel, and a cancelled one never ships, so there is nothing to return.
@@ -135,23 +165,30 @@ class DayBuilder {
   private readonly returned = new Set<string>();
   private readonly kinds: DrawnKind[];
   private readonly weights: number[];
+  /** Exceptions still due once today (see DUE_ONCE_BY), with the time they are due by. */
+  private readonly due: [DrawnKind, number][];
 
   constructor(
     private readonly dice: Dice,
     private readonly seed: DemoSeed,
     private readonly badDataShare: number,
     mix: Record<DrawnKind, number>,
+    private readonly durationMs: number,
   ) {
     this.kinds = Object.keys(mix) as DrawnKind[];
     this.weights = this.kinds.map((kind) => Math.max(0, mix[kind]));
+    this.due = (Object.entries(DUE_ONCE_BY) as [DrawnKind, number][]).filter(([kind]) => mix[kind] > 0).map(([kind, by]) => [kind, by * durationMs]);
   }
 
   arrival(atMs: number): TrafficAction[] {
-    if (this.dice.chance(this.badDataShare)) {
+    const overdue = this.due.find(([, by]) => atMs >= by)?.[0];
+    if (overdue === undefined && this.dice.chance(this.badDataShare)) {
       const kind = this.dice.pick(ORDER_KINDS);
       return this.order(kind, atMs, this.dice.pick(Object.values(BadData)));
     }
-    const kind = this.dice.weighted(this.kinds, this.weights);
+    const kind = overdue ?? this.dice.weighted(this.kinds, this.weights);
+    const dueIndex = this.due.findIndex(([candidate]) => candidate === kind);
+    if (dueIndex >= 0) this.due.splice(dueIndex, 1);
     switch (kind) {
       case ActionKind.storefrontOrder:
       case ActionKind.storeOrder:
@@ -163,6 +200,10 @@ class DayBuilder {
         return [this.stockMovement(atMs)];
       case ActionKind.shipmentMilestone:
         return [this.shipment(atMs)];
+      case ActionKind.backorderShipment:
+        return [this.backorderShipment(atMs)];
+      case ActionKind.storeStockOut:
+        return this.storeStockOut(atMs);
       case ActionKind.orderCancel:
         return this.cancellation(atMs);
       case ActionKind.storefrontReturn:
@@ -172,6 +213,8 @@ class DayBuilder {
         return [this.returnParcel(atMs)];
       case ActionKind.customerEdit:
         return [this.customerEdit(atMs)];
+      case ActionKind.customerSignup:
+        return this.customerSignup(atMs);
     }
   }
 
@@ -237,6 +280,52 @@ class DayBuilder {
   private shipment(atMs: number): TrafficAction {
     const carrier = this.dice.pick(CARRIERS);
     return { kind: ActionKind.shipmentMilestone, atMs, sequence: 0, carrier, trackingNumber: trackingNumber(carrier, this.dice) };
+  }
+
+  private backorderShipment(atMs: number): TrafficAction {
+    const carrier = this.dice.pick(CARRIERS);
+    return { kind: ActionKind.backorderShipment, atMs, sequence: 0, carrier, trackingNumber: trackingNumber(carrier, this.dice) };
+  }
+
+  /**
+   * A store count finds a SKU sold out, and the store reorders it: the DC's replenishment
+   * transfer follows later in the day (or tomorrow, when the day ends first).
+   */
+  private storeStockOut(atMs: number): TrafficAction[] {
+    const store = this.dice.pick(this.seed.locations.filter((location) => location.kind === 'store'));
+    const warehouse = this.dice.pick(this.seed.locations.filter((location) => location.kind === 'warehouse'));
+    const sku = this.dice.pick(this.seed.products).sku;
+    const replenishedAt = atMs + Math.floor(this.dayFraction(REPLENISHED_AFTER));
+    const quantity = this.dice.int(4, 8) * 6;
+    const stockOut: TrafficAction = { kind: ActionKind.storeStockOut, atMs, sequence: 0, sku, locationCode: store?.code ?? '' };
+    if (replenishedAt >= this.durationMs) return [stockOut];
+    return [stockOut, { kind: ActionKind.stockMovement, atMs: replenishedAt, sequence: 0, sku, quantity, movement: 'transfer', fromLocationCode: warehouse?.code ?? '', toLocationCode: store?.code ?? '' }];
+  }
+
+  /**
+   * A returning shopper with a new mobile number opens a second account under a new e-mail, and
+   * later customer service record the number on her Salesforce account. Each signup gets its own
+   * number (Chicago's 773 area, 555 exchange), unlike any the day's profile edits give out.
+   */
+  private customerSignup(atMs: number): TrafficAction[] {
+    const customer = this.dice.pick(personCustomers(this.seed));
+    const calledAt = Math.min(this.durationMs - 1, atMs + Math.max(1, Math.floor(this.dayFraction(SERVICE_CALL_AFTER))));
+    if (!customer) return [];
+    this.counters.signup += 1;
+    const name = [customer.firstName, customer.lastName].map((part) => (part ?? '').toLowerCase().replace(/[^a-z]/g, '')).filter(Boolean).join('.');
+    const account: CustomerSignupAction = {
+      kind: ActionKind.customerSignup, atMs, sequence: 0, step: 'account',
+      signupRef: `SIGNUP-${String(this.counters.signup).padStart(6, '0')}`,
+      customerNumber: customer.customerNumber,
+      email: `${name || 'shopper'}.${this.counters.signup}@mail.example`,
+      phone: `+1773555${String(this.counters.signup % 10_000).padStart(4, '0')}`,
+    };
+    return [account, { ...account, atMs: Math.max(atMs, calledAt), step: 'mobile-number' }];
+  }
+
+  /** A duration drawn between two fractions of the day, in ms. */
+  private dayFraction(range: { min: number; max: number }): number {
+    return (range.min + this.dice.next() * (range.max - range.min)) * this.durationMs;
   }
 
   private returnOf(kind: typeof ActionKind.storefrontReturn | typeof ActionKind.serviceReturnCase, atMs: number): TrafficAction {

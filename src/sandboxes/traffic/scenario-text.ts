@@ -36,11 +36,14 @@ const SHORT_NAMES: Record<ActionKind, string> = {
   [ActionKind.stockReceipt]: 'rcpt',
   [ActionKind.stockMovement]: 'move',
   [ActionKind.shipmentMilestone]: 'ship',
+  [ActionKind.backorderShipment]: 'backorder',
+  [ActionKind.storeStockOut]: 'soldout',
   [ActionKind.orderCancel]: 'cancel',
   [ActionKind.storefrontReturn]: 'refund',
   [ActionKind.serviceReturnCase]: 'case',
   [ActionKind.returnParcel]: 'parcel',
   [ActionKind.customerEdit]: 'cust',
+  [ActionKind.customerSignup]: 'signup',
   [ActionKind.erpOutage]: 'outage',
 };
 

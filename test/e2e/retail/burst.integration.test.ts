@@ -33,6 +33,16 @@ const WMS_REQUESTS_PER_SECOND = 200;
  * bookings): 5,000 orders took 543 s until quiet on a 2-core machine. Room for half as much again.
  */
 const QUIET_WITHIN_MS = Math.max(120_000, ORDERS * 150);
+/**
+ * Where a pickup order goes when the day's store stock-outs leave its store short (as in the
+ * demo): the DC ships it to the store for pickup there.
+ */
+const PROOF_BOPIS_SETTINGS = {
+  locations: [
+    { code: 'STORE-001', priority: 10, address: { line1: '100 Demo Plaza', city: 'Chicago', region: 'IL', postalCode: '60601', country: 'US' } },
+    { code: 'DC-EAST', priority: 50, shipsToStore: true, distanceKm: { 'STORE-001': 570 } },
+  ],
+};
 
 let world: RetailWorld | undefined;
 afterAll(async () => {
@@ -44,7 +54,7 @@ describe(`a retail burst of ${ORDERS} orders under random faults`, () => {
     const startedAt = Date.now();
     world = await startRetailWorld({
       modules: retailModules,
-      settings: { returns: PROOF_RETURNS_SETTINGS },
+      settings: { returns: PROOF_RETURNS_SETTINGS, bopis: PROOF_BOPIS_SETTINGS },
       sandboxes: { seed: SEED, catalogue: BURST_CATALOGUE, wmsRequestsPerSecond: WMS_REQUESTS_PER_SECOND },
       // Long enough to ride out a system's downtime (2 s) and a run of injected errors.
       delivery: { retry: { maxAttempts: 12, initialDelayMs: 20, maxDelayMs: 1_000 }, circuit: { consecutiveFailures: 5, halfOpenAfterMs: 300 } },

@@ -8,6 +8,8 @@ const ACTIONS = [
   { action: 'resolve', label: 'Resolve', hint: 'It was fixed by other means (e.g. entered by hand).' },
   { action: 'discard', label: 'Discard', hint: 'Give up on it on purpose.' },
 ];
+const ACTION_PAST = { retry: 'retried', resolve: 'resolved', discard: 'discarded' };
+const ACTION_ING = { retry: 'Retrying', resolve: 'Resolving', discard: 'Discarding' };
 const PAGE_SIZE = 50;
 /** Context fields already said by the sentence; the rest (customer, amount, store) are shown. */
 const SAID = new Set(['entity', 'businessKey', 'operation']);
@@ -35,6 +37,69 @@ function ReasonDialog({ request, onCancel, onConfirm }) {
       <div class="buttons">
         <button type="button" class="secondary" onClick=${onCancel}>Cancel</button>
         <button type="submit" disabled=${!reason.trim()}>${spec.label}</button>
+      </div>
+    </form>
+  </div>`;
+}
+
+/** Actions offered on everything matching a filter (a group). */
+const ALL_ACTIONS = ACTIONS.filter((spec) => spec.action !== 'resolve');
+
+/** "target erp, error code USER_ERROR": the filter a bulk action covers, in words. */
+function filterWords(filter) {
+  const words = [filter.target && `target ${filter.target}`, filter.errorCode && `error code ${filter.errorCode}`, filter.key && `business key ${filter.key}`, filter.kind && `${filter.kind} exceptions`].filter(Boolean);
+  return words.join(', ');
+}
+
+/**
+ * "Retry all N": counts what matches now (N and the newest id it covers), asks for the reason,
+ * and acts on exactly those on the server. When the count changed meanwhile (beyond exceptions
+ * that arrived since), the hub refuses and this shows the new N to confirm again.
+ */
+function BulkMatchingDialog({ request, onCancel, onDone }) {
+  const spec = ACTIONS.find((candidate) => candidate.action === request.action);
+  const [matching, setMatching] = useState(null);
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api(`exceptions/matching?${query(request.filter)}`).then(setMatching, (failure) => setError(failure.message));
+  }, []);
+  async function submit(event) {
+    event.preventDefault();
+    if (!reason.trim() || !matching || matching.count === 0) return;
+    setBusy(true);
+    setError('');
+    try {
+      const result = await api('exceptions/bulk/matching', { method: 'POST', body: { action: request.action, reason: reason.trim(), filter: request.filter, expectedCount: matching.count, upToId: matching.upToId } });
+      if (result.error) {
+        // 409: the count is no longer what was shown. Show the new one; the operator confirms again.
+        setNote(result.error.message);
+        setMatching(result.matching);
+        return;
+      }
+      onDone(result);
+    } catch (failure) {
+      setError(failure.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const count = matching ? matching.count : null;
+  return html`<div class="modal-backdrop">
+    <form class="card modal" role="dialog" aria-modal="true" aria-labelledby="bulk-title" onSubmit=${submit}>
+      <h2 id="bulk-title">${spec.label} all ${count === null ? '…' : number(count)} open exceptions</h2>
+      <p>${filterWords(request.filter) ? `Matching ${filterWords(request.filter)}.` : 'Every open exception (no filter).'} ${spec.hint}</p>
+      <p class="muted">Exactly these ${count === null ? '' : number(count)} are acted on, each recorded in the audit log with your reason; exceptions arriving from now on are left open.</p>
+      ${note && html`<p class="warning-text" role="alert" data-count-changed>${note}</p>`}
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <label>Why? (kept in the audit log)
+        <textarea name="reason" required rows="3" value=${reason} onInput=${(event) => setReason(event.currentTarget.value)} autofocus></textarea>
+      </label>
+      <div class="buttons">
+        <button type="button" class="secondary" onClick=${onCancel} disabled=${busy}>Cancel</button>
+        <button type="submit" disabled=${busy || !reason.trim() || !count}>${busy ? `${ACTION_ING[request.action]} ${number(count)}…` : `${spec.label} ${count === null ? '' : number(count)} exceptions`}</button>
       </div>
     </form>
   </div>`;
@@ -112,6 +177,7 @@ export function ExceptionsPage({ me, params, navigate }) {
   const [selected, setSelected] = useState(new Set());
   const [openId, setOpenId] = useState(params.id ? Number(params.id) : null);
   const [request, setRequest] = useState(null);
+  const [bulkRequest, setBulkRequest] = useState(null);
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const [version, setVersion] = useState(0);
@@ -133,6 +199,9 @@ export function ExceptionsPage({ me, params, navigate }) {
   useEffect(() => {
     api(`exceptions/groups?${query({ status: filters.status })}`).then(setGroups, () => undefined);
   }, [filters.status, version]);
+  // "Retry all N" acts on the open exceptions the filter matches: N is the list's total.
+  const matchingFilter = Object.fromEntries(Object.entries({ target: filters.target, key: filters.key, errorCode: filters.errorCode }).filter(([, value]) => value));
+  const matchingCount = canAct && filters.status === 'open' && page && page.total ? page.total : 0;
 
   const applyFilters = (next) => {
     setFilters({ ...filters, ...next });
@@ -157,6 +226,18 @@ export function ExceptionsPage({ me, params, navigate }) {
       setError(failure.message);
     }
   };
+  const bulkDone = (result) => {
+    setBulkRequest(null);
+    const verb = ACTION_PAST[result.action];
+    const skipped = result.notOpen + result.notFound;
+    setMessage(
+      `${number(result.done)} ${verb}${skipped ? `, ${number(skipped)} skipped (already handled by someone else or gone)` : ''}${result.undelivered ? `, ${number(result.undelivered)} recorded but their flow could not be told (see the hub log)` : ''}.` +
+        `${result.arrivedSince ? ` ${number(result.arrivedSince)} new exceptions arrived meanwhile and were left open.` : ''}`,
+    );
+    setError('');
+    setSelected(new Set());
+    setVersion(version + 1);
+  };
   const onAct = Object.assign((ids, action) => setRequest({ ids, action }), { version });
   const onFixed = (result) => {
     setMessage(result.message);
@@ -168,13 +249,16 @@ export function ExceptionsPage({ me, params, navigate }) {
 
   return html`<h1>Exceptions</h1>
     ${groups && groups.groups.length > 0 && html`<section class="groups" aria-label="Exceptions by reason">
-      ${groups.groups.slice(0, 12).map((group) => html`<button class=${`group ${filters.target === group.target && filters.errorCode === group.errorCode ? 'active' : ''}`}
-        onClick=${() => applyFilters({ target: group.target, errorCode: group.errorCode })} title=${group.example}>
-        <span class="group-count">${number(group.count)}</span>
-        <span class="group-code">${group.errorCode}</span>
-        <span class="muted">${group.target} · oldest ${age(Date.now() - group.oldestAt)}</span>
-      </button>`)}
-      ${!groups.complete && html`<p class="muted">Counts stop at 200,000 entries.</p>`}
+      ${groups.groups.slice(0, 12).map((group) => html`<div class="group-card" data-group=${`${group.target}/${group.errorCode}`}>
+        <button class=${`group ${filters.target === group.target && filters.errorCode === group.errorCode ? 'active' : ''}`}
+          onClick=${() => applyFilters({ target: group.target, errorCode: group.errorCode })} title=${group.example}>
+          <span class="group-count">${number(group.count)}</span>
+          <span class="group-code">${group.errorCode}</span>
+          <span class="muted">${group.target} · oldest ${age(Date.now() - group.oldestAt)}</span>
+        </button>
+        ${canAct && filters.status === 'open' && html`<div class="group-actions">${ALL_ACTIONS.map((spec) => html`<button class="secondary small"
+          onClick=${() => setBulkRequest({ action: spec.action, filter: { target: group.target, errorCode: group.errorCode } })}>${spec.label} all ${number(group.count)}</button>`)}</div>`}
+      </div>`)}
     </section>`}
     <form class="filters" onSubmit=${(event) => { event.preventDefault(); const form = new FormData(event.currentTarget); applyFilters({ status: form.get('status'), target: form.get('target').trim(), key: form.get('key').trim(), errorCode: form.get('errorCode').trim() }); }}>
       <label>Status <select name="status" value=${filters.status}>${['open', 'retried', 'resolved', 'discarded', 'all'].map((status) => html`<option value=${status}>${status}</option>`)}</select></label>
@@ -188,6 +272,10 @@ export function ExceptionsPage({ me, params, navigate }) {
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <div class=${`split ${openId ? 'with-detail' : ''}`}>
       <section class="list">
+        ${matchingCount > 0 && html`<div class="bulk all" role="toolbar" aria-label="Act on all matching">
+          <span>${number(matchingCount)} open exceptions${filterWords(matchingFilter) ? ` match ${filterWords(matchingFilter)}` : ' in all'}</span>
+          ${ALL_ACTIONS.map((spec) => html`<button class="secondary" onClick=${() => setBulkRequest({ action: spec.action, filter: matchingFilter })}>${spec.label} all ${number(matchingCount)}</button>`)}
+        </div>`}
         ${canAct && selected.size > 0 && html`<div class="bulk" role="toolbar" aria-label="Bulk actions">
           <span>${selected.size} selected</span>
           ${ACTIONS.map((spec) => html`<button class=${spec.action === 'retry' ? '' : 'secondary'} onClick=${() => setRequest({ ids: [...selected], action: spec.action })}>${spec.label} selected</button>`)}
@@ -217,5 +305,6 @@ export function ExceptionsPage({ me, params, navigate }) {
       </section>
       ${openId && html`<${Detail} id=${openId} canAct=${canAct} onAct=${onAct} onFixed=${onFixed} onClose=${() => setOpenId(null)} navigate=${navigate} />`}
     </div>
-    ${request && html`<${ReasonDialog} request=${request} onCancel=${() => setRequest(null)} onConfirm=${act} />`}`;
+    ${request && html`<${ReasonDialog} request=${request} onCancel=${() => setRequest(null)} onConfirm=${act} />`}
+    ${bulkRequest && html`<${BulkMatchingDialog} request=${bulkRequest} onCancel=${() => setBulkRequest(null)} onDone=${bulkDone} />`}`;
 }

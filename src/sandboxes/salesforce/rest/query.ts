@@ -30,7 +30,7 @@ function batchSize(call: RestCall): number {
 function firstPage(call: RestCall, resource: string): RestResult {
   const soql = call.query.q;
   if (!soql) throw malformedQuery('A query string has to be specified');
-  const plan = planQuery({ catalog: call.org.catalog, soql, now: call.now });
+  const plan = planQuery({ catalog: call.org.catalog, soql, now: call.now, related: (object, id) => call.org.store.get(object, id) });
   const matched: SObjectRecord[] = [];
   for (const record of call.org.store.all(plan.object)) if (plan.matches(record)) matched.push(record);
   // queryAll also returns deleted records (IsDeleted = true) from the Recycle Bin.

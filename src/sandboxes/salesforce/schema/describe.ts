@@ -46,7 +46,8 @@ function objectSummary(object: ObjectDef, version: string) {
   };
 }
 
-function relationshipName(field: FieldDef): string | null {
+/** The name a lookup is followed by in SOQL and describe: `Product2Id` → `Product2`, `Order__c` → `Order__r`. */
+export function relationshipName(field: FieldDef): string | null {
   if (field.type !== 'reference') return null;
   if (field.name.endsWith('__c')) return field.name.replace(/__c$/, '__r');
   return field.name.endsWith('Id') ? field.name.slice(0, -2) : null;

@@ -109,3 +109,46 @@ describe('planQuery — schema errors', () => {
     expect(planError(org, "SELECT Id FROM Account WHERE Id = 'nope'").message).toContain('invalid ID field: nope');
   });
 });
+
+describe('planQuery — parent relationship paths in WHERE', () => {
+  function orgWithPrices() {
+    const org = new SalesforceOrg({ clock: () => NOW });
+    const ctx = { userId: org.users[0]?.userId ?? '', now: NOW };
+    const product = (sku: string) => org.dml.create(org.dml.object('Product2'), { Name: sku, External_Id__c: sku }, ctx);
+    const entry = (productId: string, price: number) =>
+      org.dml.create(org.dml.object('PricebookEntry'), { Pricebook2Id: org.standardPricebookId, Product2Id: productId, UnitPrice: price, IsActive: true }, ctx);
+    entry(product('TEE-1'), 20);
+    entry(product('CAP-1'), 12);
+    product('SOCK-1');
+    return org;
+  }
+  const org = orgWithPrices();
+  const related = (object: Parameters<typeof org.store.get>[0], id: string) => org.store.get(object, id);
+  const prices = (soql: string) => {
+    const plan = planQuery({ catalog: org.catalog, soql, now: NOW, related });
+    return [...org.store.all(plan.object)].filter(plan.matches).map((record) => record.UnitPrice);
+  };
+  const pathError = (soql: string): SalesforceApiError => {
+    try {
+      planQuery({ catalog: org.catalog, soql, now: NOW, related });
+    } catch (error) {
+      if (error instanceof SalesforceApiError) return error;
+      throw error;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('filters on a field of the parent record, case-insensitively as on the record itself', () => {
+    expect(prices("SELECT Id FROM PricebookEntry WHERE Product2.External_Id__c IN ('tee-1', 'SOCK-1', 'NONE')")).toEqual([20]);
+    expect(prices("SELECT Id FROM PricebookEntry WHERE Pricebook2.IsStandard = true AND Product2.External_Id__c LIKE 'CAP%'")).toEqual([12]);
+    expect(prices('SELECT Id FROM PricebookEntry WHERE Pricebook2.IsStandard = false')).toEqual([]);
+  });
+
+  it('answers INVALID_FIELD for an unknown relationship or a field the parent does not have', () => {
+    const unknown = pathError("SELECT Id FROM PricebookEntry WHERE Product.External_Id__c = 'TEE-1'");
+    expect(unknown.errorCode).toBe('INVALID_FIELD');
+    expect(unknown.message).toContain("Didn't understand relationship 'Product' in field path");
+    expect(pathError("SELECT Id FROM PricebookEntry WHERE Product2.Sku__c = 'TEE-1'").message).toContain("No such column 'Sku__c' on entity 'Product2'");
+    expect(pathError("SELECT Id FROM PricebookEntry WHERE Product2.External_Id__c = 5").errorCode).toBe('INVALID_QUERY_FILTER_OPERATOR');
+  });
+});

@@ -1,6 +1,7 @@
 import { SalesforceApiError } from '../errors.ts';
 import { isWellFormedId, toId18 } from '../ids.ts';
 import type { SchemaCatalog } from '../schema/catalog.ts';
+import { relationshipName } from '../schema/describe.ts';
 import type { FieldDef, FieldValue, ObjectDef, SObjectRecord } from '../schema/types.ts';
 import { parseTemporal } from '../data/values.ts';
 import type { ComparisonOperator, Condition, Literal, SoqlQuery } from './ast.ts';
@@ -42,8 +43,16 @@ const CATEGORY: Record<FieldDef['type'], Category> = {
 };
 const TYPE_NAME: Record<Category, string> = { text: 'string', id: 'id', number: 'double', boolean: 'boolean', date: 'date', datetime: 'dateTime' };
 
-/** Parses a SOQL string and binds it to the org's schema, answering the real error codes. */
-export function planQuery(args: { catalog: SchemaCatalog; soql: string; now: number }): QueryPlan {
+/** A stored record by object and Id, to follow a relationship path (`Product2.External_Id__c`). */
+export type RelatedRecord = (object: ObjectDef, id: string) => SObjectRecord | undefined;
+
+/**
+ * Parses a SOQL string and binds it to the org's schema, answering the real error codes.
+ * WHERE may name a field of a parent record through a lookup's relationship name, one level up
+ * (`WHERE Product2.External_Id__c IN (...)`, `Pricebook2.IsStandard = true`); `related` reads
+ * that parent (a missing or deleted parent reads as null, as an outer join does).
+ */
+export function planQuery(args: { catalog: SchemaCatalog; soql: string; now: number; related?: RelatedRecord }): QueryPlan {
   const { catalog, soql, now } = args;
   const query: SoqlQuery = parseSoql(soql);
   const object = catalog.object(query.from);
@@ -58,9 +67,36 @@ export function planQuery(args: { catalog: SchemaCatalog; soql: string; now: num
     if (field) return field;
     const position = column ?? soql.indexOf(name) + 1;
     const problem = name.includes('.')
-      ? `Didn't understand relationship '${name.split('.')[0]}' in field path. This sandbox supports fields of the queried object only.`
+      ? `Didn't understand relationship '${name.split('.')[0]}' in field path. This sandbox follows relationships in WHERE only, one level up.`
       : `No such column '${name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
     throw new SalesforceApiError({ errorCode: 'INVALID_FIELD', message: queryError(soql, position, problem).message });
+  };
+  const resolvePath = (name: string, column: number): FieldPath => {
+    const dot = name.indexOf('.');
+    if (dot < 0 || name.indexOf('.', dot + 1) >= 0 || !args.related) {
+      const field = resolve(name, column);
+      return { field, read: (record) => record[field.name] };
+    }
+    const relationship = name.slice(0, dot);
+    const lookup = object.fields.find((candidate) => relationshipName(candidate)?.toLowerCase() === relationship.toLowerCase());
+    const parentObject = lookup ? catalog.object(lookup.referenceTo[0] ?? '') : undefined;
+    if (!lookup || !parentObject) {
+      const problem = `Didn't understand relationship '${relationship}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`;
+      throw new SalesforceApiError({ errorCode: 'INVALID_FIELD', message: queryError(soql, column, problem).message });
+    }
+    const field = catalog.field(parentObject, name.slice(dot + 1));
+    if (!field) {
+      const problem = `No such column '${name.slice(dot + 1)}' on entity '${parentObject.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
+      throw new SalesforceApiError({ errorCode: 'INVALID_FIELD', message: queryError(soql, column + dot + 1, problem).message });
+    }
+    const related = args.related;
+    return {
+      field,
+      read: (record) => {
+        const parentId = record[lookup.name];
+        return typeof parentId === 'string' ? (related(parentObject, parentId)?.[field.name] ?? null) : null;
+      },
+    };
   };
   let fields: FieldDef[] | 'count' = 'count';
   if (query.select.kind === 'fields') {
@@ -71,7 +107,7 @@ export function planQuery(args: { catalog: SchemaCatalog; soql: string; now: num
       seen.add(field.name);
     }
   }
-  const matches = query.where ? compileCondition(query.where, { soql, now, resolve }) : () => true;
+  const matches = query.where ? compileCondition(query.where, { soql, now, resolve: resolvePath }) : () => true;
   const orderBy = query.orderBy.map((item) => {
     const field = resolve(item.field);
     if (field.type === 'textarea') throw queryError(soql, soql.indexOf(item.field) + 1, `field '${field.name}' can not be sorted in a query call`);
@@ -116,10 +152,16 @@ function compareValues(category: Category, a: Exclude<FieldValue, null>, b: Excl
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** A filtered field and how to read its value from a queried record (through a relationship or not). */
+interface FieldPath {
+  field: FieldDef;
+  read(record: SObjectRecord): FieldValue | undefined;
+}
+
 interface CompileContext {
   soql: string;
   now: number;
-  resolve(name: string, column?: number): FieldDef;
+  resolve(name: string, column: number): FieldPath;
 }
 
 type Predicate = (record: SObjectRecord) => boolean;
@@ -139,12 +181,16 @@ function compileCondition(condition: Condition, ctx: CompileContext): Predicate 
       return (rec) => !inner(rec);
     }
     case 'like': {
-      const field = filterable(ctx, condition.field, condition.column);
+      const path = filterable(ctx, condition.field, condition.column);
+      const { field } = path;
       if (CATEGORY[field.type] !== 'text' && CATEGORY[field.type] !== 'id') {
         throw filterError(ctx, condition.column, `invalid operator on ${TYPE_NAME[CATEGORY[field.type]]} field: LIKE`);
       }
       const regex = likeToRegExp(condition.pattern);
-      return (rec) => rec[field.name] !== null && rec[field.name] !== undefined && regex.test(String(rec[field.name]));
+      return (rec) => {
+        const value = path.read(rec);
+        return value !== null && value !== undefined && regex.test(String(value));
+      };
     }
     case 'in': {
       const field = filterable(ctx, condition.field, condition.column);
@@ -156,10 +202,10 @@ function compileCondition(condition: Condition, ctx: CompileContext): Predicate 
   }
 }
 
-function filterable(ctx: CompileContext, name: string, column: number): FieldDef {
-  const field = ctx.resolve(name, column);
-  if (field.type === 'textarea') throw filterError(ctx, column, `field '${field.name}' can not be filtered in a query call`);
-  return field;
+function filterable(ctx: CompileContext, name: string, column: number): FieldPath {
+  const path = ctx.resolve(name, column);
+  if (path.field.type === 'textarea') throw filterError(ctx, column, `field '${path.field.name}' can not be filtered in a query call`);
+  return path;
 }
 
 function filterError(ctx: CompileContext, column: number, problem: string): SalesforceApiError {
@@ -197,7 +243,8 @@ function holds(op: ComparisonOperator, order: number): boolean {
   }
 }
 
-function compileComparison(ctx: CompileContext, field: FieldDef, op: ComparisonOperator, value: Literal, column: number): Predicate {
+function compileComparison(ctx: CompileContext, path: FieldPath, op: ComparisonOperator, value: Literal, column: number): Predicate {
+  const { field, read } = path;
   const category = CATEGORY[field.type];
   const name = field.name;
   const wrongType = (): SalesforceApiError => {
@@ -206,16 +253,16 @@ function compileComparison(ctx: CompileContext, field: FieldDef, op: ComparisonO
   };
   if (value.kind === 'null') {
     if (op !== '=' && op !== '!=') throw filterError(ctx, column, `invalid operator on null value: ${op}`);
-    return op === '=' ? (rec) => rec[name] === null || rec[name] === undefined : (rec) => rec[name] !== null && rec[name] !== undefined;
+    return op === '=' ? (rec) => read(rec) === null || read(rec) === undefined : (rec) => read(rec) !== null && read(rec) !== undefined;
   }
-  const present = (rec: SObjectRecord): rec is SObjectRecord => rec[name] !== null && rec[name] !== undefined;
+  const present = (rec: SObjectRecord): boolean => read(rec) !== null && read(rec) !== undefined;
   switch (category) {
     case 'text': {
       if (value.kind !== 'string') throw wrongType();
       const target = value.value.toLowerCase();
       return (rec) => {
         if (!present(rec)) return op === '!=';
-        const actual = String(rec[name]).toLowerCase();
+        const actual = String(read(rec)).toLowerCase();
         return holds(op, actual < target ? -1 : actual > target ? 1 : 0);
       };
     }
@@ -223,16 +270,16 @@ function compileComparison(ctx: CompileContext, field: FieldDef, op: ComparisonO
       if (value.kind !== 'string') throw wrongType();
       if (!isWellFormedId(value.value)) throw filterError(ctx, column, `invalid ID field: ${value.value}`);
       const target = toId18(value.value);
-      return (rec) => (present(rec) ? holds(op, String(rec[name]) < target ? -1 : String(rec[name]) > target ? 1 : 0) : op === '!=');
+      return (rec) => (present(rec) ? holds(op, String(read(rec)) < target ? -1 : String(read(rec)) > target ? 1 : 0) : op === '!=');
     }
     case 'number': {
       if (value.kind !== 'number') throw wrongType();
-      return (rec) => (present(rec) ? holds(op, Number(rec[name]) - value.value) : op === '!=');
+      return (rec) => (present(rec) ? holds(op, Number(read(rec)) - value.value) : op === '!=');
     }
     case 'boolean': {
       if (value.kind !== 'boolean') throw wrongType();
       if (op !== '=' && op !== '!=') throw filterError(ctx, column, `invalid operator on boolean field: ${op}`);
-      return (rec) => holds(op, rec[name] === value.value ? 0 : 1);
+      return (rec) => holds(op, read(rec) === value.value ? 0 : 1);
     }
     case 'date':
     case 'datetime': {
@@ -243,7 +290,7 @@ function compileComparison(ctx: CompileContext, field: FieldDef, op: ComparisonO
       else throw wrongType();
       return (rec) => {
         if (!present(rec)) return op === '!=';
-        const ms = parseTemporal(String(rec[name]));
+        const ms = parseTemporal(String(read(rec)));
         const order = ms < range.start ? -1 : ms >= range.end ? 1 : 0;
         return holds(op, order);
       };

@@ -1,5 +1,5 @@
 import type { GraphQLObject } from '../graphql/execute.ts';
-import { setProduct, type ProductSetInput } from '../store/products.ts';
+import { setProduct, updateVariants, type ProductSetInput } from '../store/products.ts';
 import type { Product } from '../store/types.ts';
 import type { SchemaContext } from './context.ts';
 import { connection } from './connection.ts';
@@ -32,7 +32,11 @@ function productObject(context: SchemaContext, product: Product): GraphQLObject 
   };
 }
 
-/** `productSet(input, identifier, synchronous)`: synchronous runs only (the sandbox has no async operations). */
+/**
+ * `productSet(input, identifier, synchronous)`: synchronous runs only (the sandbox has no async
+ * operations). `productVariantsBulkUpdate(productId, variants, allowPartialUpdates)`: prices of
+ * variants of one product (store/products.ts). Each costs 10 points, as every mutation field.
+ */
 export function productMutations(context: SchemaContext): Record<string, unknown> {
   return {
     productSet: (args: Args) => {
@@ -49,6 +53,21 @@ export function productMutations(context: SchemaContext): Record<string, unknown
         product: outcome.ok ? productObject(context, outcome.value.product) : null,
         productSetOperation: null,
         userErrors: outcome.ok ? [] : outcome.userErrors.map((error) => ({ __typename: 'ProductSetUserError', code: null, ...error })),
+      };
+    },
+    productVariantsBulkUpdate: (args: Args) => {
+      const variants = (Array.isArray(args.variants) ? args.variants : []) as Args[];
+      const outcome = updateVariants(context.store, {
+        productId: parseGid(args.productId, 'Product'),
+        allowPartialUpdates: args.allowPartialUpdates === true,
+        variants: variants.map((input) => ({ id: input.id === undefined || input.id === null ? undefined : parseGid(input.id, 'ProductVariant'), input })),
+      });
+      const nothingUpdated = outcome.updated.length === 0 && outcome.userErrors.length > 0;
+      return {
+        __typename: 'ProductVariantsBulkUpdatePayload',
+        product: outcome.product ? productObject(context, outcome.product) : null,
+        productVariants: nothingUpdated ? null : outcome.updated.map((variant) => variantObject(context.store, variant)),
+        userErrors: outcome.userErrors.map((error) => ({ __typename: 'ProductVariantsBulkUpdateUserError', code: null, ...error })),
       };
     },
   };

@@ -18,6 +18,7 @@ export function variantObject(store: ShopifyStore, variant: ProductVariant): Gra
     title: variant.title,
     displayName: `${variant.productTitle} - ${variant.title}`,
     price: formatCents(variant.priceCents),
+    compareAtPrice: variant.compareAtPriceCents === undefined || variant.compareAtPriceCents === null ? null : formatCents(variant.compareAtPriceCents),
     createdAt: variant.createdAt,
     updatedAt: variant.updatedAt,
     product: { __typename: 'Product', id: gid('Product', variant.productId), title: variant.productTitle },

@@ -6,6 +6,8 @@ import { connection } from './connection.ts';
 import { gid } from './ids.ts';
 import { customerObject, locationObject, moneyBag } from './objects-common.ts';
 import { variantObject } from './objects-inventory.ts';
+import { returnObject } from './objects-returns.ts';
+import { returnsOf } from '../store/returns.ts';
 
 export function orderObject(store: ShopifyStore, order: Order): GraphQLObject {
   const currency = store.shop.currencyCode;
@@ -50,6 +52,7 @@ export function orderObject(store: ShopifyStore, order: Order): GraphQLObject {
       const all = [...store.refunds.values()].filter((refund) => refund.orderId === order.id);
       return (typeof args.first === 'number' ? all.slice(0, args.first) : all).map((refund) => refundObject(store, refund));
     },
+    returns: (args: Record<string, unknown>) => connection('Return', returnsOf(store, order.id), args, (found) => returnObject(store, found)),
   };
 }
 

@@ -6,6 +6,7 @@ import { parseGid, splitGid } from './ids.ts';
 import { customerObject, locationObject, shopObject, webhookSubscriptionObject } from './objects-common.ts';
 import { inventoryItemObject, inventoryLevelObject, variantObject } from './objects-inventory.ts';
 import { fulfillmentObject, fulfillmentOrderObject, orderObject, refundObject } from './objects-orders.ts';
+import { returnObject } from './objects-returns.ts';
 import { matchesSearch, parseSearchQuery } from './search-query.ts';
 import { enumToTopic } from '../webhooks/topics.ts';
 
@@ -70,6 +71,10 @@ export function queryRoot(store: ShopifyStore, apiVersion: string): GraphQLObjec
       const refund = store.refunds.get(parseGid(args.id, 'Refund') ?? -1);
       return refund ? refundObject(store, refund) : null;
     },
+    return: (args: Args) => {
+      const found = store.returns.get(parseGid(args.id, 'Return') ?? -1);
+      return found ? returnObject(store, found) : null;
+    },
     webhookSubscriptions: (args: Args) => {
       const topics = Array.isArray(args.topics) ? (args.topics as string[]).map(enumToTopic) : undefined;
       const subscriptions = [...store.webhookSubscriptions.values()].filter((subscription) => !topics || topics.includes(subscription.topic as never));
@@ -108,6 +113,8 @@ function nodeById(store: ShopifyStore, id: unknown): GraphQLObject | null {
       return find(store.fulfillments, (fulfillment) => fulfillmentObject(store, fulfillment));
     case 'Refund':
       return find(store.refunds, (refund) => refundObject(store, refund));
+    case 'Return':
+      return find(store.returns, (found) => returnObject(store, found));
     default:
       return null;
   }

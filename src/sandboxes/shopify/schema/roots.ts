@@ -6,6 +6,7 @@ import { orderMutations } from './mutations-orders.ts';
 import { productMutations } from './mutations-products.ts';
 import { webhookMutations } from './mutations-webhooks.ts';
 import { queryRoot } from './query-root.ts';
+import { returnMutations } from './mutations-returns.ts';
 
 /** The root objects for one request at one API version. */
 export function rootFor(operation: 'query' | 'mutation', context: SchemaContext): GraphQLObject {
@@ -17,5 +18,6 @@ export function rootFor(operation: 'query' | 'mutation', context: SchemaContext)
     ...customerMutations(context),
     ...productMutations(context),
     ...webhookMutations(context),
+    ...returnMutations(context),
   };
 }

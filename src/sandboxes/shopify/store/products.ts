@@ -129,3 +129,83 @@ function createVariant(store: ShopifyStore, product: Product, now: string): Prod
   }
   return variant;
 }
+
+/** One entry of `productVariantsBulkUpdate`'s `variants`: the variant's numeric id (undefined when not given) and the input as sent. */
+export interface VariantBulkInput {
+  id: number | null | undefined;
+  input: Record<string, unknown>;
+}
+
+/** What this sandbox models of `ProductVariantsBulkInput`. */
+const BULK_VARIANT_FIELDS = new Set(['id', 'price', 'compareAtPrice']);
+
+/** A Money input in cents, or the user error it earns (`price`, `compareAtPrice`). */
+function moneyInput(value: unknown, field: string[], label: string): { cents: number | null } | UserError {
+  if (value === null) return label === 'Price' ? { field, message: "Price can't be blank", code: 'BLANK' } : { cents: null };
+  if (/^\s*-/.test(String(value))) return { field, message: `${label} must be greater than or equal to 0`, code: 'GREATER_THAN_OR_EQUAL_TO' };
+  try {
+    return { cents: toCents(value as string | number) };
+  } catch {
+    return { field, message: `${label} is invalid`, code: 'INVALID_INPUT' };
+  }
+}
+
+/**
+ * `productVariantsBulkUpdate(productId, variants, allowPartialUpdates)`: updates variants of one
+ * product (here their price and compare-at price). Each variant must name its id and belong to
+ * the product. Without `allowPartialUpdates` (default false, as on Shopify since 2023-04) one
+ * refused variant leaves every variant unchanged; with it, the valid ones are updated and the
+ * others reported. User error fields are `variants.<index>.<field>`.
+ * https://shopify.dev/docs/api/admin-graphql/latest/mutations/productVariantsBulkUpdate
+ */
+export function updateVariants(
+  store: ShopifyStore,
+  args: { productId: number | null; variants: readonly VariantBulkInput[]; allowPartialUpdates: boolean },
+): { product: Product | undefined; updated: ProductVariant[]; userErrors: UserError[] } {
+  const product = args.productId === null ? undefined : productRecord(store, args.productId);
+  if (!product) return { product: undefined, updated: [], userErrors: [{ field: ['productId'], message: 'Product does not exist', code: 'PRODUCT_DOES_NOT_EXIST' }] };
+  const userErrors: UserError[] = [];
+  const changes: { variant: ProductVariant; priceCents?: number; compareAtPriceCents?: number | null }[] = [];
+  args.variants.forEach(({ id, input }, index) => {
+    const at = (name: string) => ['variants', String(index), name];
+    const unmodelled = Object.keys(input).find((name) => !BULK_VARIANT_FIELDS.has(name));
+    if (unmodelled !== undefined) {
+      userErrors.push({ field: at(unmodelled), message: 'This sandbox models the id, price and compareAtPrice of a variant only.', code: 'INVALID_INPUT' });
+      return;
+    }
+    if (id === undefined) {
+      userErrors.push({ field: at('id'), message: 'Product variant is missing ID attribute', code: 'PRODUCT_VARIANT_ID_MISSING' });
+      return;
+    }
+    const variant = id === null ? undefined : store.variants.get(id);
+    if (!variant) {
+      userErrors.push({ field: at('id'), message: 'Product variant does not exist', code: 'PRODUCT_VARIANT_DOES_NOT_EXIST' });
+      return;
+    }
+    if (variant.productId !== product.id) {
+      userErrors.push({ field: at('id'), message: 'Product variant does not belong to this product', code: 'MUST_BE_FOR_THIS_PRODUCT' });
+      return;
+    }
+    const change: (typeof changes)[number] = { variant };
+    for (const [name, label] of [['price', 'Price'], ['compareAtPrice', 'Compare at price']] as const) {
+      if (!(name in input)) continue;
+      const money = moneyInput(input[name], at(name), label);
+      if ('message' in money) {
+        userErrors.push(money);
+        return;
+      }
+      if (name === 'price') change.priceCents = money.cents ?? 0;
+      else change.compareAtPriceCents = money.cents;
+    }
+    changes.push(change);
+  });
+  if (userErrors.length > 0 && !args.allowPartialUpdates) return { product, updated: [], userErrors };
+  const now = store.now();
+  for (const change of changes) {
+    if (change.priceCents !== undefined) change.variant.priceCents = change.priceCents;
+    if (change.compareAtPriceCents !== undefined) change.variant.compareAtPriceCents = change.compareAtPriceCents;
+    change.variant.updatedAt = now;
+  }
+  if (changes.length > 0) product.updatedAt = now;
+  return { product, updated: changes.map((change) => change.variant), userErrors };
+}

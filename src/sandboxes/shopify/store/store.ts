@@ -13,6 +13,7 @@ import type {
   StoreEvent,
   WebhookSubscriptionRecord,
 } from './types.ts';
+import type { ReturnRecord } from './returns.ts';
 
 /** One product variant to stock the demo store with, at every location. */
 export interface CatalogEntry {
@@ -69,6 +70,8 @@ export class ShopifyStore {
   readonly fulfillmentOrders = new Map<number, FulfillmentOrder>();
   readonly fulfillments = new Map<number, Fulfillment>();
   readonly refunds = new Map<number, Refund>();
+  /** Returns (store/returns.ts): requested by customers, approved or declined, closed. */
+  readonly returns = new Map<number, ReturnRecord>();
   readonly webhookSubscriptions = new Map<number, WebhookSubscriptionRecord>();
   private nextId = 0;
   private nextOrderNumber = 1001;
@@ -131,6 +134,7 @@ export class ShopifyStore {
       this.fulfillmentOrders,
       this.fulfillments,
       this.refunds,
+      this.returns,
       this.webhookSubscriptions,
     ]) {
       map.clear();
@@ -201,6 +205,7 @@ export class ShopifyStore {
       fulfillmentOrders: [...this.fulfillmentOrders.values()],
       fulfillments: [...this.fulfillments.values()],
       refunds: [...this.refunds.values()],
+      returns: [...this.returns.values()],
       webhookSubscriptions: [...this.webhookSubscriptions.values()],
     };
   }

@@ -1,5 +1,7 @@
 /** The Shopify store's state, in the sandbox's own terms. Money is held in cents. */
 
+import type { ReturnRecord, ReturnTopic } from './returns.ts';
+
 /**
  * Inventory quantity names (https://shopify.dev/docs/apps/build/orders-fulfillment/inventory-management-apps/manage-quantities-states).
  * `on_hand` is not stored: it is the sum of the states physically in the location.
@@ -32,6 +34,8 @@ export interface ProductVariant {
   title: string;
   sku: string;
   priceCents: number;
+  /** The struck-through "compare at" price; absent or null when there is none. */
+  compareAtPriceCents?: number | null;
   inventoryItemId: number;
   createdAt: string;
   updatedAt: string;
@@ -204,4 +208,5 @@ export type StoreEvent =
   | { topic: 'fulfillments/create'; fulfillment: Fulfillment; order: Order }
   | { topic: 'refunds/create'; refund: Refund; order: Order }
   | { topic: 'customers/create' | 'customers/update'; customer: Customer }
-  | { topic: 'inventory_levels/update'; level: InventoryLevel };
+  | { topic: 'inventory_levels/update'; level: InventoryLevel }
+  | { topic: ReturnTopic; return: ReturnRecord; order: Order };

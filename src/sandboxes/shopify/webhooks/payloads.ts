@@ -3,6 +3,7 @@ import type { ShopifyStore } from '../store/store.ts';
 import { formatCents } from '../store/store.ts';
 import type { Customer, Fulfillment, InventoryLevel, LineItem, Order, Refund, StoreEvent } from '../store/types.ts';
 import { gid } from '../schema/ids.ts';
+import { returnPayload } from './return-payloads.ts';
 
 /**
  * Webhook bodies are the REST Admin API representation of the resource
@@ -24,6 +25,11 @@ export function payloadFor(store: ShopifyStore, event: StoreEvent): Record<strin
       return customerPayload(store, event.customer);
     case 'inventory_levels/update':
       return inventoryLevelPayload(event.level);
+    case 'returns/request':
+    case 'returns/approve':
+    case 'returns/decline':
+    case 'returns/close':
+      return returnPayload(event.return, event.order);
   }
 }
 

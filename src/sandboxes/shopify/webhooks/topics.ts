@@ -8,6 +8,10 @@ export const WEBHOOK_TOPICS = [
   'customers/create',
   'customers/update',
   'inventory_levels/update',
+  'returns/request',
+  'returns/approve',
+  'returns/decline',
+  'returns/close',
 ] as const;
 
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
