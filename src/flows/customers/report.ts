@@ -28,15 +28,20 @@ export interface CustomerReport {
 
 /**
  * When a change happened, in ms. Shopify's `updated_at` and NetSuite's change stamp have
- * one-second precision; when the event's own time (Shopify's X-Shopify-Triggered-At) falls in
- * that second it is the finer reading of the same instant, so two edits of one second still
- * order. Otherwise the source timestamp rules (the event time may be when the hub read it).
+ * one-second precision; the event's own time (Shopify's X-Shopify-Triggered-At, or when a
+ * poller read the record) is a finer reading, taken when it falls in that second, so two edits
+ * of one second still order. An event time after that second (a webhook triggered just past
+ * the boundary, a poller reading later) still saw the record as it stood at the end of the
+ * second, since nothing changed it after: it is the newest change of that second, the second's
+ * last millisecond. Without an event time the source timestamp rules.
  */
 export function changeVersion(event: Pick<CloudEvent, 'time'>, customer: Pick<Customer, 'sourceTimestamp'>): number {
   const source = Date.parse(customer.sourceTimestamp);
   const time = event.time === undefined ? Number.NaN : Date.parse(event.time);
   if (Number.isNaN(source)) return Number.isNaN(time) ? 0 : time;
-  return !Number.isNaN(time) && time >= source && time < source + 1000 ? time : source;
+  if (Number.isNaN(time) || time < source) return source;
+  const lastOfSecond = Math.floor(source / 1000) * 1000 + 999;
+  return Math.min(time, lastOfSecond);
 }
 
 /** The record a report comes from, as `<system>:<its id in that system>`. */

@@ -25,9 +25,15 @@ export class SystemUnreachableError extends Error {
   }
 }
 
-/** Attempts per request when throttled (429), as the vendors' own clients do (jsforce, stripe-node). */
-const THROTTLED_ATTEMPTS = 3;
+/**
+ * Attempts per request when throttled (429), as the vendors' own clients do (jsforce,
+ * stripe-node). A flash sale sends many shoppers at once: they all get the same Retry-After,
+ * so each wait adds a little jitter, or they would all come back in the same millisecond and
+ * be refused together again.
+ */
+const THROTTLED_ATTEMPTS = 5;
 const MAX_RETRY_AFTER_MS = 2_000;
+const RETRY_JITTER_MS = 250;
 
 async function send(system: string, url: string, init: RequestInit, attempt = 1): Promise<SystemReply> {
   let response: Response;
@@ -39,7 +45,7 @@ async function send(system: string, url: string, init: RequestInit, attempt = 1)
   if (response.status === 429 && attempt < THROTTLED_ATTEMPTS) {
     await response.arrayBuffer();
     const retryAfterSeconds = Number(response.headers.get('retry-after') ?? '1');
-    const waitMs = Math.min(MAX_RETRY_AFTER_MS, Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : 1000);
+    const waitMs = Math.min(MAX_RETRY_AFTER_MS, Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : 1000) + Math.random() * RETRY_JITTER_MS;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
     return send(system, url, init, attempt + 1);
   }
