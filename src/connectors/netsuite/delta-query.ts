@@ -10,6 +10,8 @@ export interface DeltaWatermark {
 }
 
 const STAMP_MASK = 'YYYY-MM-DD HH24:MI:SS';
+/** Seconds a change must be old before the watermark may move past it (see DeltaQuery.settleSeconds). */
+export const DEFAULT_SETTLE_SECONDS = 5;
 
 export function parseWatermark(value: string): DeltaWatermark {
   const parsed = JSON.parse(value) as Partial<DeltaWatermark>;
@@ -68,25 +70,38 @@ export async function readDelta(args: {
   query: DeltaQuery;
   watermark: DeltaWatermark;
   signal: AbortSignal;
-}): Promise<{ rows: DeltaRow[]; watermark: DeltaWatermark; more: boolean }> {
+}): Promise<DeltaPage> {
   const { query, watermark } = args;
   const pageSize = Math.min(query.pageSize ?? SUITEQL_PAGE_SIZE, SUITEQL_PAGE_SIZE);
   const page = await args.client.suiteql({ q: deltaSql(query, watermark), limit: pageSize, offset: 0, signal: args.signal });
   const rows: DeltaRow[] = [];
+  const unsettled: DeltaRow[] = [];
   let next = watermark;
-  let settledAll = true;
   for (const row of page.items) {
     const stamp = row.wm_stamp;
     const now = row.wm_now;
     if (stamp === undefined || now === undefined) throw new Error('netsuite: a delta row lacks its wm_stamp / wm_now columns');
-    if (!isSettled(stamp, now, query.settleSeconds ?? 5)) {
-      settledAll = false;
-      break;
+    // Rows come in stamp order: once one is too recent, so is every row after it.
+    if (unsettled.length > 0 || !isSettled(stamp, now, query.settleSeconds ?? DEFAULT_SETTLE_SECONDS)) {
+      unsettled.push(row as DeltaRow);
+      continue;
     }
     rows.push(row as DeltaRow);
     next = { at: stamp, key: query.key.map(({ alias }) => row[alias] ?? '') };
   }
-  return { rows, watermark: next, more: settledAll && page.hasMore };
+  return { rows, unsettled, watermark: next, more: unsettled.length === 0 && page.hasMore, sawEnd: !page.hasMore };
+}
+
+export interface DeltaPage {
+  /** Settled rows, in order: emitted, and the watermark moves past them. */
+  rows: DeltaRow[];
+  /** Rows changed too recently to move the watermark past (the tail of the page); read, not emitted. */
+  unsettled: DeltaRow[];
+  watermark: DeltaWatermark;
+  /** More settled rows may wait: poll again at once. */
+  more: boolean;
+  /** The page reached the newest change: `unsettled` holds every recent row there is. */
+  sawEnd: boolean;
 }
 
 export function deltaSql(query: DeltaQuery, watermark: DeltaWatermark): string {
@@ -116,8 +131,12 @@ export function quote(value: string): string {
 
 /** Stamps are `YYYY-MM-DD HH:MM:SS` in one time zone, so they compare as instants of that zone. */
 function isSettled(stamp: string, now: string, settleSeconds: number): boolean {
-  const toSeconds = (value: string): number => Date.parse(`${value.replace(' ', 'T')}Z`) / 1000;
-  return toSeconds(stamp) < toSeconds(now) - settleSeconds;
+  return secondsOfStamp(stamp) < secondsOfStamp(now) - settleSeconds;
+}
+
+/** A stamp as seconds, for comparing stamps of one account with each other. */
+export function secondsOfStamp(stamp: string): number {
+  return Date.parse(`${stamp.replace(' ', 'T')}Z`) / 1000;
 }
 
 /** The ISO 8601 instant of a stamp, for sourceTimestamp (the account zone taken as UTC; see docs). */

@@ -16,7 +16,7 @@ afterEach(async () => {
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 
 /** A sandboxed account and connector sharing a clock the test moves. */
-async function start(pollers: ('customer' | 'inventory' | 'salesOrder')[], options: { pageSize?: number } = {}) {
+async function start(pollers: ('customer' | 'inventory' | 'salesOrder')[], options: { pageSize?: number; settleSeconds?: number } = {}) {
   let now = T0;
   const clock = { now: () => now, set: (ms: number) => (now = ms) };
   const rejected: InboundRejection[] = [];
@@ -124,6 +124,47 @@ describe('NetSuite connector: SuiteQL delta polling', () => {
     expect(shirt).toMatchObject({ type: 'retail.inventory.level-changed.v1', data: { onHand: 250, available: 248, reserved: 2, sourceSequence: T0 / 1000 + 1 } });
     expect(levels.events.find((event) => event.subject === 'TSHIRT-BLK-M@STORE-001')).toMatchObject({ data: { onHand: 20, available: 20, sourceSequence: T0 / 1000 } });
     expect(levels.events).toHaveLength(10);
+  });
+
+  it('reads a stock row that keeps changing before it settles, early and dated before its stamp; the settled read still comes and wins', async () => {
+    const { clock, poller } = await start(['inventory'], { settleSeconds: 5 });
+    const records = fixture!.netsuite.records;
+    const stock = poller('netsuite.inventorybalance');
+    clock.set(T0 + 10_000);
+    let { watermark } = await drain(stock, stock.initialWatermark());
+    const idOf = (type: 'inventoryItem' | 'location', externalId: string) => ({ id: records.store.getByExternalId(type, externalId)!.id });
+    const sell = (sku: string, location: string) =>
+      records.create('inventoryAdjustment', { inventory: { items: [{ item: idOf('inventoryItem', `ITEM-${sku}`), location: idOf('location', `LOC-${location}`), adjustQtyBy: -1 }] } });
+    const events: CloudEvent[] = [];
+
+    // A sale: the store's shirts sell every second for 12 s; a cap sells once, at the start.
+    for (let second = 0; second < 12; second++) {
+      clock.set(T0 + 20_000 + second * 1_000);
+      sell('TSHIRT-BLK-M', 'STORE-001');
+      if (second === 0) sell('CAP-NAVY', 'STORE-001');
+      const page = await drain(stock, watermark);
+      events.push(...page.events);
+      watermark = page.watermark;
+    }
+    const shirts = events.filter((event) => event.subject === 'TSHIRT-BLK-M@STORE-001');
+    const early = shirts.filter((event) => event.id.endsWith(':early'));
+    // Seen recent at 08:00:20, still recent 5 s later: read early from then on, once per stamp.
+    expect(early.map((event) => (event.data as { onHand: number }).onHand)).toEqual([14, 13, 12, 11, 10, 9, 8]);
+    expect(early[0]!.id).toMatch(/:2026-11-23T08:00:25:early$/);
+    expect((early[0]!.data as { sourceTimestamp: string }).sourceTimestamp).toBe('2026-11-23T08:00:24.999Z');
+    expect(shirts.filter((event) => !event.id.endsWith(':early'))).toEqual([]);
+    // The cap changed once: it settled and was read as usual, never early.
+    const caps = events.filter((event) => event.subject === 'CAP-NAVY@STORE-001');
+    expect(caps).toHaveLength(1);
+    expect(caps[0]!.id).toMatch(/:2026-11-23T08:00:20$/);
+
+    // The sale calms down: the last change settles and is read with its own stamp, after the early reads.
+    clock.set(T0 + 40_000);
+    const settled = (await drain(stock, watermark)).events.filter((event) => event.subject === 'TSHIRT-BLK-M@STORE-001');
+    expect(settled).toHaveLength(1);
+    expect(settled[0]!.id).toMatch(/:2026-11-23T08:00:31$/);
+    expect(settled[0]!.data).toMatchObject({ onHand: 8, sourceTimestamp: '2026-11-23T08:00:31Z' });
+    expect(Date.parse((settled[0]!.data as { sourceTimestamp: string }).sourceTimestamp)).toBeGreaterThan(Date.parse((early.at(-1)!.data as { sourceTimestamp: string }).sourceTimestamp));
   });
 
   it('reports the stock a booked order commits, its fulfilment and its closing as new levels of that location only', async () => {

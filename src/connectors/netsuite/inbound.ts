@@ -3,7 +3,8 @@ import { createRetailEvent } from '../../canonical/events/create-event.ts';
 import type { RetailEventData, RetailEventType } from '../../canonical/events/catalogue.ts';
 import type { DeltaPoller, PollResult } from '../connector.ts';
 import type { NetSuiteClient } from './client.ts';
-import { formatWatermark, isoOfStamp, parseWatermark, quote, readDelta, type DeltaQuery, type DeltaRow } from './delta-query.ts';
+import { DEFAULT_SETTLE_SECONDS, formatWatermark, isoOfStamp, parseWatermark, quote, readDelta, type DeltaQuery, type DeltaRow } from './delta-query.ts';
+import { HotRowTracker } from './hot-rows.ts';
 import type { NetSuiteMappings } from './mappings.ts';
 
 /** A NetSuite record the pollers could not turn into a canonical event (skipped, not retried). */
@@ -33,6 +34,12 @@ interface PollerSpec {
   query: DeltaQuery;
   /** Canonical events of one page of rows (may read more, e.g. order lines). */
   toEvents(rows: DeltaRow[], signal: AbortSignal): Promise<CloudEvent[]>;
+  /**
+   * Rows that never settle are read early (see HotRowTracker): the key that names a row across
+   * its changes, and its early events, dated just before the row's stamp so that the row's
+   * own settled read, and any later change, wins over them.
+   */
+  early?: { keyOf(row: DeltaRow): string; toEvents(rows: DeltaRow[], signal: AbortSignal): Promise<CloudEvent[]> };
 }
 
 function deltaPoller(options: PollerOptions, spec: PollerSpec): DeltaPoller {
@@ -41,6 +48,7 @@ function deltaPoller(options: PollerOptions, spec: PollerSpec): DeltaPoller {
     ...(options.pageSize !== undefined && { pageSize: options.pageSize }),
     ...(options.settleSeconds !== undefined && { settleSeconds: options.settleSeconds }),
   };
+  const hot = spec.early ? new HotRowTracker(spec.early.keyOf, query.settleSeconds ?? DEFAULT_SETTLE_SECONDS) : undefined;
   return {
     name: spec.name,
     everyMs: options.everyMs,
@@ -48,6 +56,8 @@ function deltaPoller(options: PollerOptions, spec: PollerSpec): DeltaPoller {
     async poll({ watermark, signal }): Promise<PollResult> {
       const delta = await readDelta({ client: options.client, query, watermark: parseWatermark(watermark), signal });
       const events = delta.rows.length > 0 ? await spec.toEvents(delta.rows, signal) : [];
+      const hotRows = hot?.hotRows(delta) ?? [];
+      if (hotRows.length > 0) events.push(...(await spec.early!.toEvents(hotRows, signal)));
       return { events, watermark: formatWatermark(delta.watermark), more: delta.more };
     },
   };
@@ -119,23 +129,31 @@ export function inventoryPoller(options: PollerOptions): DeltaPoller {
         { column: 'b.location', alias: 'location' },
       ],
     },
-    toEvents: async (rows) =>
-      present(
-        await Promise.all(
-          rows.map((row) => {
-            const lastModified = isoOfStamp(row.wm_stamp);
-            return eventOf(options, {
-              poller: name,
-              recordId: `${row.item}@${row.location}`,
-              type: 'retail.inventory.level-changed.v1',
-              id: `netsuite:inventorybalance:${row.item}:${row.location}:${compactStamp(row.wm_stamp)}`,
-              mapping: 'inventory-level.from-netsuite',
-              record: { ...row, lastModified, sequence: Date.parse(lastModified) / 1000 },
-            });
-          }),
-        ),
-      ),
+    toEvents: async (rows) => present(await Promise.all(rows.map((row) => levelEvent(row, 'settled')))),
+    early: {
+      keyOf: (row) => `${row.item}@${row.location}`,
+      toEvents: async (rows) => present(await Promise.all(rows.map((row) => levelEvent(row, 'early')))),
+    },
   });
+
+  /**
+   * A settled read is dated by its stamp. An early read (a row still changing) is dated one ms
+   * before it and has an id of its own: a change later in the same second gets the same stamp,
+   * and its settled read must neither be dropped as a duplicate of the early one nor lose to it.
+   */
+  function levelEvent(row: DeltaRow, read: 'settled' | 'early'): Promise<CloudEvent | undefined> {
+    const stampedAt = Date.parse(isoOfStamp(row.wm_stamp));
+    const lastModified = read === 'settled' ? isoOfStamp(row.wm_stamp) : new Date(stampedAt - 1).toISOString();
+    const id = `netsuite:inventorybalance:${row.item}:${row.location}:${compactStamp(row.wm_stamp)}`;
+    return eventOf(options, {
+      poller: name,
+      recordId: `${row.item}@${row.location}`,
+      type: 'retail.inventory.level-changed.v1',
+      id: read === 'settled' ? id : `${id}:early`,
+      mapping: 'inventory-level.from-netsuite',
+      record: { ...row, lastModified, sequence: stampedAt / 1000 - (read === 'settled' ? 0 : 1) },
+    });
+  }
 }
 
 /**
