@@ -26,7 +26,7 @@ export interface RetailHubOptions {
   delivery?: HubOptions['delivery'];
   flowOptions?: HubOptions['flowOptions'];
   /** The operations console, or false to serve the API only. */
-  console?: { users: readonly ConsoleUser[]; cookieSecret: string; secureCookie?: boolean } | false;
+  console?: { users: readonly ConsoleUser[]; cookieSecret: string; secureCookie?: boolean; traceLink?: string } | false;
   onSchedulerError?(job: string, error: unknown): void;
 }
 
@@ -72,6 +72,7 @@ export async function assembleRetailHub(options: RetailHubOptions): Promise<Reta
       users: options.console.users,
       cookieSecret: options.console.cookieSecret,
       ...(options.console.secureCookie !== undefined && { secureCookie: options.console.secureCookie }),
+      ...(options.console.traceLink !== undefined && { traceLink: options.console.traceLink }),
       healthPanels: options.modules.flatMap((module) => module.healthPanels ?? []),
     });
   }

@@ -225,6 +225,15 @@ describe('the console block', () => {
     expect(error.message).not.toContain('Kassel-Lager-7');
   });
 
+  it('takes a trace link with {traceId} for the console, and refuses one without it, naming the field', () => {
+    const users = `    - { name: maria, role: operator, passwordHash: "${HASH}" }`;
+    const withLink = (link: string) => `${block(users)}  traceLink: "${link}"\n`;
+    expect(parseConfig({ text: withLink('https://jaeger.example.com/trace/{traceId}'), env: {} }).console?.traceLink).toBe('https://jaeger.example.com/trace/{traceId}');
+    expect(problems(withLink('https://jaeger.example.com/trace/')).issues).toEqual([
+      { path: 'console.traceLink', message: expect.stringContaining('an http(s) URL with {traceId}'), line: 5 },
+    ]);
+  });
+
   it('refuses a cookie secret shorter than 32 characters', () => {
     expect(problems(block(`    - { name: maria, role: operator, passwordHash: "${HASH}" }`, 'too-short')).issues).toEqual([
       { path: 'console.cookieSecret', message: 'must be at least 32 characters long', line: 4 },

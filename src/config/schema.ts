@@ -180,6 +180,13 @@ export const ConsoleSchema = Type.Object(
       default: false,
       description: 'Mark the session cookie Secure (sent over HTTPS only); set it whenever the console is reached over HTTPS, e.g. behind a TLS proxy.',
     }),
+    traceLink: Type.Optional(
+      Type.String({
+        pattern: '^https?://.*\\{traceId\\}',
+        hint: 'an http(s) URL with {traceId} where the trace id goes, e.g. https://jaeger.example.com/trace/{traceId}',
+        description: 'Where the console links a W3C trace id (Jaeger, Grafana Tempo...): a URL with `{traceId}`. Left out, the id is shown to copy.',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'The operations console at `/console/` (see docs/console.md); left out, the hub serves its API only.' },
 );

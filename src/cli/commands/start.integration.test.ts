@@ -90,6 +90,7 @@ describe('crossdock start', () => {
         'console:',
         `  users: [{ name: maria, role: operator, passwordHash: "${passwordHash}" }]`,
         '  cookieSecret: ${env:CROSSDOCK_CONSOLE_COOKIE_SECRET}',
+        '  traceLink: "https://tempo.example.com/explore?traceId={traceId}"',
       ].join('\n'),
     );
     const stop = new AbortController();
@@ -106,6 +107,10 @@ describe('crossdock start', () => {
     const login = await fetch(`${url}/api/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'maria', password: 'Kassel-Lager-7' }) });
     expect(login.status).toBe(200);
     expect(await login.json()).toMatchObject({ user: 'maria', role: 'operator' });
+    // The configured trace link reaches the console's trace answers.
+    const trace = await fetch(`${url}/api/console/trace?q=SHOP-1001`, { headers: { cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') } });
+    expect(trace.status).toBe(200);
+    expect(await trace.json()).toMatchObject({ traceLink: 'https://tempo.example.com/explore?traceId={traceId}' });
     const wrong = await fetch(`${url}/api/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'maria', password: 'wrong' }) });
     expect(wrong.status).toBe(401);
 

@@ -79,7 +79,14 @@ async function start(context: CommandContext, options: StartOptions): Promise<nu
     inbound: config.inbound,
     delivery: { retry: config.delivery.retry, circuit: config.delivery.circuit, leaseMs: config.delivery.leaseMs },
     // No `console:` block, no console: the hub serves its API only.
-    console: config.console ? { users: config.console.users, cookieSecret: config.console.cookieSecret, secureCookie: config.console.secureCookie } : false,
+    console: config.console
+      ? {
+          users: config.console.users,
+          cookieSecret: config.console.cookieSecret,
+          secureCookie: config.console.secureCookie,
+          ...(config.console.traceLink !== undefined && { traceLink: config.console.traceLink }),
+        }
+      : false,
     onSchedulerError: (job, error) => logger.error({ job, err: error }, 'scheduled job failed'),
   });
   logger.info({ flows: modules.map((module) => module.name) }, 'retail flows ready');
