@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite, type EmbeddedAdapters } from '../adapters/sqlite/index.ts';
@@ -309,21 +309,3 @@ export async function subscribeWms(wms: RunningSandboxes['directory']['wms'], ur
   return body.secret;
 }
 
-/**
- * A TCP port on the loopback interface the hub can listen on: `preferred` when it is free,
- * otherwise any free one (the hub's URL must be known before it listens, for the webhooks).
- */
-export function freePort(preferred = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => {
-      if (preferred !== 0 && error.code === 'EADDRINUSE') resolve(freePort(0));
-      else reject(error);
-    });
-    probe.listen(preferred, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}

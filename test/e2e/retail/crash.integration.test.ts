@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../src/adapters/sqlite/index.ts';
-import { freePort } from '../../../src/assembly/sandbox-installation.ts';
+import { freePort } from '../../../src/assembly/free-port.ts';
 import { renderSandboxHubConfig, sandboxHubConfig, sendInitialLoad, subscribeSandboxesToHub } from '../../../src/assembly/sandbox-hub-config.ts';
 import { parseConfig } from '../../../src/config/load.ts';
 import { eventually } from '../../../src/ports/conformance/harness.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../src/adapters/sqlite/index.ts';
-import { freePort } from '../../../src/assembly/sandbox-installation.ts';
+import { freePort } from '../../../src/assembly/free-port.ts';
 import { CommandContext } from '../../../src/cli/context.ts';
 import { sandboxUp } from '../../../src/cli/commands/sandbox.ts';
 import { bufferedIo } from '../../../src/cli/testing.ts';
