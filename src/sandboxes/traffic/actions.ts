@@ -129,6 +129,17 @@ export interface ShipmentMilestoneAction extends ActionBase {
   trackingNumber: string;
 }
 
+/**
+ * How a storefront return reaches Shopify: the shopper asks for it (the Returns API's
+ * `returnRequest`, which the merchant then approves or declines), or the merchant takes the
+ * goods back and refunds them at once (`refundCreate`), as a store counter does.
+ */
+export const StorefrontReturnPath = {
+  returnRequest: 'return-request',
+  merchantRefund: 'merchant-refund',
+} as const;
+export type StorefrontReturnPath = (typeof StorefrontReturnPath)[keyof typeof StorefrontReturnPath];
+
 export interface ReturnAction extends ActionBase {
   kind: typeof ActionKind.storefrontReturn | typeof ActionKind.serviceReturnCase;
   /** The earlier order being returned; without one, the newest order of its channel. */
@@ -137,6 +148,8 @@ export interface ReturnAction extends ActionBase {
   reason: ReturnReason;
   /** Units returned of the order's first line. */
   quantity: number;
+  /** Storefront returns only; without one, a merchant refund. */
+  via?: StorefrontReturnPath;
 }
 
 /**

@@ -14,7 +14,8 @@ export interface PlacedOrder {
   customerNumber: string;
   locationCode: string;
   lines: OrderLineSpec[];
-  shopify?: { orderGid: string; lineItems: { gid: string; sku: string; unitPrice: string }[] };
+  /** What Shopify answered: the order's id, its number (`order_number`, 1001) and its lines. */
+  shopify?: { orderGid: string; orderNumber?: number; lineItems: { gid: string; sku: string; unitPrice: string }[] };
   salesforceOrderId?: string;
   /** The WMS fulfilment order, once released. */
   fulfilmentOrderId?: string;

@@ -5,10 +5,10 @@ import { SystemClients, SystemUnreachableError } from './clients.ts';
 import type { HubEndpoint } from './clients.ts';
 import { ActionOutcome, TrafficCounters } from './counters.ts';
 import type { ActionResult, TrafficCountersSnapshot } from './counters.ts';
-import type { ExecutionContext } from './execution.ts';
+import type { ExecutionContext, PlacedOrder } from './execution.ts';
 import { SystemLookups } from './lookups.ts';
 import { cancelStorefrontOrder } from './perform-order-cancel.ts';
-import { editCustomer, moveStock, openReturnCase, receiveStock, refundStorefrontReturn, reportMilestone, startErpOutage } from './perform-operations.ts';
+import { editCustomer, moveStock, openReturnCase, receiveStock, returnToStorefront, reportMilestone, startErpOutage } from './perform-operations.ts';
 import { shipWhatIsOnHand } from './perform-backorder-shipment.ts';
 import { signUpAgain } from './perform-customer-signup.ts';
 import { capturePayment, placeB2bOrder, placeStorefrontOrder, postStoreOrder } from './perform-orders.ts';
@@ -58,6 +58,11 @@ export class TrafficExecutor {
     };
   }
 
+  /** An order this generator placed, as the systems answered it (by the plan's order ref). */
+  placedOrder(orderRef: string): Readonly<PlacedOrder> | undefined {
+    return this.context.orders.get(orderRef);
+  }
+
   /** Performs one action; never throws: an unreachable system or a bug is a `failed` result. */
   async perform(action: TrafficAction): Promise<ActionResult> {
     let result: ActionResult;
@@ -96,7 +101,7 @@ export class TrafficExecutor {
       case ActionKind.orderCancel:
         return cancelStorefrontOrder(context, action);
       case ActionKind.storefrontReturn:
-        return refundStorefrontReturn(context, action);
+        return returnToStorefront(context, action);
       case ActionKind.serviceReturnCase:
         return openReturnCase(context, action);
       case ActionKind.returnParcel:

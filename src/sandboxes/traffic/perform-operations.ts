@@ -1,9 +1,10 @@
-import { ActionKind, ReturnReason } from './actions.ts';
+import { ActionKind, ReturnReason, StorefrontReturnPath } from './actions.ts';
 import type { CustomerEditAction, ErpOutageAction, Milestone, ReturnAction, ShipmentMilestoneAction, StockMovementAction, StockReceiptAction } from './actions.ts';
 import { ActionOutcome } from './counters.ts';
 import type { ActionResult } from './counters.ts';
 import { graphqlOutcome, outcomeOf, skipped, worst } from './execution.ts';
 import type { ExecutionContext, PlacedOrder } from './execution.ts';
+import { requestStorefrontReturn } from './perform-return-request.ts';
 
 const NEXT_MILESTONE: Record<string, Milestone | undefined> = {
   received: 'picked',
@@ -108,14 +109,31 @@ const CASE_REASON: Record<ReturnReason, string> = {
   [ReturnReason.lateDelivery]: 'Delivery',
 };
 
+/**
+ * The order number the hub knows an order by: a storefront order by Shopify's own number
+ * (`SHOP-1001`, the order mapping's rule); a till sale or a B2B order by the number the
+ * generator gave it.
+ */
+export function hubOrderNumber(order: PlacedOrder): string {
+  return order.shopify?.orderNumber !== undefined ? `SHOP-${order.shopify.orderNumber}` : order.orderNumber;
+}
+
 function returnedOrder(context: ExecutionContext, action: ReturnAction, kind: PlacedOrder['kind'] | 'any'): PlacedOrder | undefined {
   if (action.orderRef) return context.orders.get(action.orderRef);
   return [...context.orders.values()].reverse().find((order) => kind === 'any' || order.kind === kind);
 }
 
-/** A storefront return, refunded in Shopify with the reason and restocked at the order's location. */
-export async function refundStorefrontReturn(context: ExecutionContext, action: ReturnAction): Promise<ActionResult> {
+/**
+ * A storefront return: most are the shopper's request through the Returns API (the merchant
+ * approves or declines it); the others the merchant takes back and refunds at once.
+ */
+export async function returnToStorefront(context: ExecutionContext, action: ReturnAction): Promise<ActionResult> {
   const order = returnedOrder(context, action, ActionKind.storefrontOrder);
+  return action.via === StorefrontReturnPath.returnRequest ? requestStorefrontReturn(context, action, order) : refundStorefrontReturn(context, action, order);
+}
+
+/** A storefront return the merchant refunds in Shopify with the reason, restocked at the order's location. */
+async function refundStorefrontReturn(context: ExecutionContext, action: ReturnAction, order: PlacedOrder | undefined): Promise<ActionResult> {
   const line = order?.shopify?.lineItems[0];
   if (!order?.shopify || !line) return skipped('the returned order was not placed in Shopify');
   const ids = await context.lookups.shopifyIds();
@@ -143,7 +161,7 @@ export async function refundStorefrontReturn(context: ExecutionContext, action: 
 export async function openReturnCase(context: ExecutionContext, action: ReturnAction): Promise<ActionResult> {
   const ids = await context.lookups.salesforceIds();
   const order = returnedOrder(context, action, 'any');
-  const reference = order?.orderNumber ?? `${action.orderRef ?? 'no-order'}${context.runTag}`;
+  const reference = order ? hubOrderNumber(order) : `${action.orderRef ?? 'no-order'}${context.runTag}`;
   const reply = await context.clients.salesforce('POST', '/sobjects/Case', {
     AccountId: ids.accountIdByCustomerNumber.get(action.customerNumber),
     Subject: `Return request for order ${reference}`,

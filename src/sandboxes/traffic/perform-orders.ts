@@ -40,9 +40,17 @@ export async function placeStorefrontOrder(context: ExecutionContext, action: Or
   });
   const result = outcomeOf('shopify', reply);
   if (result.outcome !== ActionOutcome.ok) return result;
-  const order = (reply.body as { order?: { admin_graphql_api_id: string; line_items: { admin_graphql_api_id: string; sku: string; price: string }[] } }).order;
+  const order = (reply.body as { order?: { admin_graphql_api_id: string; order_number?: number; line_items: { admin_graphql_api_id: string; sku: string; price: string }[] } }).order;
   const placed = remember(context, action, {
-    ...(order ? { shopify: { orderGid: order.admin_graphql_api_id, lineItems: order.line_items.map((l) => ({ gid: l.admin_graphql_api_id, sku: l.sku, unitPrice: l.price })) } } : {}),
+    ...(order
+      ? {
+          shopify: {
+            orderGid: order.admin_graphql_api_id,
+            ...(typeof order.order_number === 'number' && { orderNumber: order.order_number }),
+            lineItems: order.line_items.map((l) => ({ gid: l.admin_graphql_api_id, sku: l.sku, unitPrice: l.price })),
+          },
+        }
+      : {}),
   });
   return releaseToWarehouse(context, placed, result);
 }

@@ -1,5 +1,5 @@
 import { seededRandom } from '../kit/index.ts';
-import { ActionKind, BadData, ParcelCondition, ReturnReason } from './actions.ts';
+import { ActionKind, BadData, ParcelCondition, ReturnReason, StorefrontReturnPath } from './actions.ts';
 import type { CustomerSignupAction, CustomerSystem, OrderAction, OrderLineSpec, TrafficAction } from './actions.ts';
 import { businessCustomers, DEMO_SEED, personCustomers, UNKNOWN_SKUS } from './demo-data.ts';
 import type { DemoSeed } from './demo-data.ts';
@@ -163,6 +163,8 @@ class DayBuilder {
   // shopper, too late to cancel, and a cancelled one never ships, so there is nothing to return.
   private readonly cancelled = new Set<string>();
   private readonly returned = new Set<string>();
+  /** Storefront returns planned so far: every fifth is a merchant refund, the rest are shoppers' requests. */
+  private storefrontReturns = 0;
   private readonly kinds: DrawnKind[];
   private readonly weights: number[];
   /** Exceptions still due once today (see DUE_ONCE_BY), with the time they are due by. */
@@ -335,12 +337,15 @@ class DayBuilder {
     const order = candidates.length > 0 ? this.dice.pick(candidates) : undefined;
     if (order) this.returned.add(order.orderRef);
     const customer = order?.customerNumber ?? this.dice.pick(personCustomers(this.seed))?.customerNumber ?? '';
+    // Counted, not drawn: the day's other draws stay what they were for a seed.
+    const via = kind === ActionKind.storefrontReturn ? (++this.storefrontReturns % 5 === 0 ? StorefrontReturnPath.merchantRefund : StorefrontReturnPath.returnRequest) : undefined;
     return {
       kind, atMs, sequence: 0,
       ...(order ? { orderRef: order.orderRef } : {}),
       customerNumber: customer,
       reason: this.dice.weighted(Object.values(ReturnReason), [2, 1, 4, 3, 1]),
       quantity: 1,
+      ...(via ? { via } : {}),
     };
   }
 
