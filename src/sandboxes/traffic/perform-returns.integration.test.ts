@@ -16,20 +16,20 @@ describe('storefront returns and service return cases of the traffic generator',
     await sandboxes?.closeAll();
   });
 
-  const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
+  const graphql = async <T,>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T }> => {
     const { url, apiVersion, accessToken } = sandboxes.directory.shopify;
     const response = await fetch(`${url}/admin/api/${apiVersion}/graphql.json`, {
       method: 'POST',
       headers: { 'x-shopify-access-token': accessToken, 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     });
-    return (await response.json()) as { data: Record<string, any> };
+    return (await response.json()) as { data: T };
   };
   /** What the hub's shipments flow does when the warehouse ships: Shopify fulfils the order. */
   const fulfil = async (orderGid: string) => {
-    const state = await graphql(`query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 1) { nodes { id } } } }`, { id: orderGid });
-    const shipped = await graphql(`mutation($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { fulfillment { id } userErrors { message } } }`, {
-      f: { lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: state.data.order.fulfillmentOrders.nodes[0].id }], trackingInfo: { number: '1Z999AA10123456784' } },
+    const state = await graphql<{ order: { fulfillmentOrders: { nodes: { id: string }[] } } }>(`query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 1) { nodes { id } } } }`, { id: orderGid });
+    const shipped = await graphql<{ fulfillmentCreate: { userErrors: unknown[] } }>(`mutation($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { fulfillment { id } userErrors { message } } }`, {
+      f: { lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: state.data.order.fulfillmentOrders.nodes[0]!.id }], trackingInfo: { number: '1Z999AA10123456784' } },
     });
     expect(shipped.data.fulfillmentCreate.userErrors).toEqual([]);
   };
@@ -49,7 +49,7 @@ describe('storefront returns and service return cases of the traffic generator',
     await fulfil(placed.shopify!.orderGid);
 
     expect(await executor.perform(storefrontReturn('WEB-RR-1', StorefrontReturnPath.returnRequest))).toEqual({ outcome: 'ok', system: 'shopify' });
-    const returns = await graphql(
+    const returns = await graphql<{ order: { returns: { nodes: unknown[] } } }>(
       `query($id: ID!) { order(id: $id) { returns(first: 5) { nodes { status returnLineItems(first: 5) { nodes { ... on ReturnLineItem { quantity returnReason fulfillmentLineItem { lineItem { sku } } } } } } } } }`,
       { id: placed.shopify!.orderGid },
     );
@@ -57,7 +57,7 @@ describe('storefront returns and service return cases of the traffic generator',
       { status: 'REQUESTED', returnLineItems: { nodes: [{ quantity: 1, returnReason: 'SIZE_TOO_SMALL', fulfillmentLineItem: { lineItem: { sku: 'TRAIL-TEE-M-BLK' } } }] } },
     ]);
     // No refund: the merchant has not even approved it yet.
-    const refunds = await graphql(`query($id: ID!) { order(id: $id) { refunds { id } } }`, { id: placed.shopify!.orderGid });
+    const refunds = await graphql<{ order: { refunds: unknown[] } }>(`query($id: ID!) { order(id: $id) { refunds { id } } }`, { id: placed.shopify!.orderGid });
     expect(refunds.data.order.refunds).toEqual([]);
 
     const unfulfilled = await executor.perform(storefrontReturn('WEB-RR-2', StorefrontReturnPath.returnRequest));
@@ -68,7 +68,7 @@ describe('storefront returns and service return cases of the traffic generator',
     const executor = new TrafficExecutor({ directory: sandboxes.directory, runTag: 'mr' });
     expect(await executor.perform(order('WEB-MR-1'))).toMatchObject({ outcome: 'ok' });
     expect(await executor.perform(storefrontReturn('WEB-MR-1', StorefrontReturnPath.merchantRefund))).toEqual({ outcome: 'ok', system: 'shopify' });
-    const refunds = await graphql(`query($id: ID!) { order(id: $id) { refunds { note } } }`, { id: executor.placedOrder('WEB-MR-1')!.shopify!.orderGid });
+    const refunds = await graphql<{ order: { refunds: unknown[] } }>(`query($id: ID!) { order(id: $id) { refunds { note } } }`, { id: executor.placedOrder('WEB-MR-1')!.shopify!.orderGid });
     expect(refunds.data.order.refunds).toEqual([{ note: 'Return: does-not-fit' }]);
   });
 
