@@ -6,7 +6,8 @@ import { createMasker } from '../observability/logger.ts';
  * What a viewer receives. Console payloads have every shape (canonical entities, connector
  * payloads, business context, error details), so the masking is key-based: the observability
  * masker (`createMasker`), whose key list is the canonical model's `x-pii` marks plus the usual
- * field names of the connected systems, and which also masks e-mail addresses inside text.
+ * field names of the connected systems, and which also masks e-mail addresses and phone numbers
+ * inside text.
  * Events of the retail catalogue are first masked by their schema (`maskEventPersonalData`),
  * which also blanks fields the schema does not declare.
  */

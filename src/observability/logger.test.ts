@@ -64,6 +64,37 @@ describe('createLogger', () => {
     expect(output).toContain('[redacted]');
   });
 
+  it('masks phone numbers inside messages, error messages and stacks, and leaves ids, skus, timestamps and tracking numbers readable', () => {
+    const { destination, lines, records } = capture();
+    const logger = createLogger({ destination });
+    const phones = ['+13125550602', '+1 (312) 555-0603', '+44 20 7946 0958', '(312) 555-0604', '312-555-0605', '312.555.0606'];
+    const error = new Error(`Salesforce refused Account 001A: duplicate PersonMobilePhone ${phones[0]}`);
+    logger.warn({ err: error, detail: `call ${phones[1]} or ${phones[2]}; backup ${phones[3]}, ${phones[4]}, ${phones[5]}` }, `customer ${phones[0]} not matched`);
+    const output = lines.join('\n');
+    for (const digits of ['5550602', '555-0603', '7946 0958', '555-0604', '555-0605', '555.0606']) expect(output).not.toContain(digits);
+    const [record] = records();
+    expect(record!.msg).toBe('customer ***02 not matched');
+    expect(record!.detail).toBe('call ***03 or ***58; backup ***04, ***05, ***06');
+    expect((record!.err as { message: string }).message).toBe('Salesforce refused Account 001A: duplicate PersonMobilePhone ***02');
+    expect((record!.err as { stack: string }).stack).not.toContain('5550602');
+
+    const readable = [
+      'SHOP-1001',
+      'SKU-100234',
+      '2026-11-23T09:00:05.123Z',
+      '1Z999AA10123456784',
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+      'netsuite:inventorybalance:1044:3:2026-11-23T08:00:25',
+      'amount 1234567.89 USD',
+      'status 429 after 3125550602 ms',
+      '127.0.0.1:5432',
+    ].join(' | ');
+    logger.info({ readable }, readable);
+    const [, second] = records();
+    expect(second!.readable).toBe(readable);
+    expect(second!.msg).toBe(readable);
+  });
+
   it('binds a correlation id to every line of a child, masking bindings too', () => {
     const { destination, records } = capture();
     const logger = withCorrelation(createLogger({ destination }), 'corr-42', { email: 'jane@example.com' });

@@ -19,6 +19,15 @@ export interface LoggerOptions {
 const REDACTED = '[redacted]';
 /** E-mail addresses inside free text (error messages, URLs): masked even without a known key. */
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/**
+ * Phone numbers inside free text: international (`+13125550602`, `+1 (312) 555-0602`,
+ * `+44 20 7946 0958`) or North American with separators (`(312) 555-0602`, `312-555-0602`,
+ * `312.555.0602`). Not part of a longer token, so SKUs (`SKU-100234`), tracking numbers
+ * (`1Z999AA10123456784`), trace ids, timestamps and plain digit ids are left as they are.
+ */
+const PHONE_IN_TEXT = /(?<![\w+.-])(?:\+\d[\d ().-]{8,20}\d|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?![\w-])/g;
+const MIN_PHONE_DIGITS = 10;
+const MAX_PHONE_DIGITS = 15;
 const STRUCTURED_NAME_KEYS = new Set(['name', 'names', 'personname']);
 /** Deeper than this a logged object is cut off (and cannot leak anything). */
 const MAX_DEPTH = 12;
@@ -28,7 +37,7 @@ const MAX_DEPTH = 12;
  * object, at any depth, has its personal-data keys masked with the canonical model's rules
  * (e-mails keep their domain, phones their last 2 digits, names their first letter, addresses
  * become `***`), credentials replaced by `[redacted]`, and e-mail addresses inside strings
- * masked too. Child bindings are masked the same way. A line written while a span is active
+ * and phone numbers inside strings masked too. Child bindings are masked the same way. A line written while a span is active
  * (a flow run, a delivery batch) carries its `traceId` and `spanId`.
  *
  * @example
@@ -199,6 +208,11 @@ function masksWhole(kind: PersonalDataKind, value: unknown): boolean {
   return Array.isArray(value) ? value.every(isLeaf) : isLeaf(value);
 }
 
-function maskText(text: string): string {
-  return text.includes('@') ? text.replace(EMAIL_IN_TEXT, (email) => `${FULL_MASK}${email.slice(email.lastIndexOf('@'))}`) : text;
+/** E-mail addresses (domain kept) and phone numbers (last 2 digits kept) inside a string, masked. */
+export function maskText(text: string): string {
+  const withoutEmails = text.includes('@') ? text.replace(EMAIL_IN_TEXT, (email) => `${FULL_MASK}${email.slice(email.lastIndexOf('@'))}`) : text;
+  return withoutEmails.replace(PHONE_IN_TEXT, (candidate) => {
+    const digits = candidate.replace(/\D/g, '');
+    return digits.length >= MIN_PHONE_DIGITS && digits.length <= MAX_PHONE_DIGITS ? `${FULL_MASK}${digits.slice(-2)}` : candidate;
+  });
 }
