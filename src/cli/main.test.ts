@@ -161,18 +161,20 @@ describe('crossdock trace', () => {
     const { code, out } = await run('trace', 'SO-1002');
     expect(code).toBe(0);
     expect(out).toMatch(/^trace of SO-1002 \(business key\): 2 hops/);
-    expect(out).toMatch(/erp\s+bookOrder SO-1002\s+queued \(command, item #\d+\)/);
-    expect(out).toMatch(/erp\s+delivery SO-1002\s+dead letter #\d+ \(resolved\): INVALID_KEY_OR_REF: Invalid customer reference 4711/);
+    expect(out).toMatch(/the ERP\s+bookOrder SO-1002\s+info: queued for the ERP \(command, item #\d+\)/);
+    expect(out).toMatch(/the ERP\s+exception #\d+ for SO-1002\s+info: INVALID_KEY_OR_REF \(entity\): Invalid customer reference 4711 \(resolved\)/);
   });
 
   it('follows a correlation id, and shows the ingest delay of an event', async () => {
     const { code, out } = await run('trace', 'corr-1001', '--json');
     expect(code).toBe(0);
-    const timeline = JSON.parse(out) as { matchedAs: string[]; hops: { kind: string; system: string; what: string; latencyMs?: number }[] };
-    expect(timeline.matchedAs).toEqual(['correlation id']);
-    expect(timeline.hops.map((hop) => hop.kind)).toEqual(['event', 'delivery', 'dead-letter']);
-    expect(timeline.hops[0]).toMatchObject({ system: 'crossdock://shopify/acme', what: 'retail.order.placed.v1 SO-1001' });
-    expect(timeline.hops[0]!.latencyMs).toBeGreaterThanOrEqual(250);
+    const trace = JSON.parse(out) as { matchedAs: string[]; hops: { kind: string; system: string; title: string; detail: string; latencyMs: number | null; data?: unknown }[] };
+    expect(trace.matchedAs).toEqual(['correlation id']);
+    expect(trace.hops.map((hop) => hop.kind)).toEqual(['event', 'delivery', 'dead-letter']);
+    expect(trace.hops[0]).toMatchObject({ system: 'acme', title: 'retail.order.placed.v1 SO-1001', detail: expect.stringMatching(/^logged as #1, \d+ ms after it happened$/) });
+    expect(trace.hops[0]!.latencyMs).toBeGreaterThanOrEqual(250);
+    // The event's data (a customer's details) is not printed.
+    expect(trace.hops[0]).not.toHaveProperty('data');
   });
 
   it('exits 1 when nothing is known about the key', async () => {

@@ -1,44 +1,55 @@
 import { Command } from 'commander';
+import { buildTrace, type Trace, type TraceHop } from '../../console/trace/timeline.ts';
 import type { CommandContext } from '../context.ts';
 import { duration, table, truncate } from '../format.ts';
 import { ExitCode } from '../io.ts';
-import { buildTimeline, type Timeline } from '../trace/timeline.ts';
 import { configOption } from './options.ts';
 
-/** `crossdock trace <business key or correlation id>`: the journey of a change, hop by hop. */
+/**
+ * `crossdock trace <term>`: the journey of a change, hop by hop. The same search and timeline
+ * as the console's trace page (`buildTrace`), so both accept the same terms: an order or return
+ * number, a bare sku (every location) or `sku@location`, a customer id or e-mail, a correlation id.
+ */
 export function traceCommand(context: CommandContext, setExitCode: (code: number) => void): Command {
   return new Command('trace')
     .description('show every hop of a change: events, flow steps, deliveries, dead letters')
-    .argument('<key>', 'a business key (order number, sku@location, customer id) or a correlation id')
+    .argument('<term>', 'an order or return number, a sku or sku@location, a customer id or e-mail, or a correlation id')
     .option('--json', 'print JSON instead of a timeline')
     .addOption(configOption())
-    .action(async (key: string, options: { json?: boolean; config?: string }) => {
+    .action(async (term: string, options: { json?: boolean; config?: string }) => {
       setExitCode(
         await context.withAdapters(options.config, async (ports) => {
-          const timeline = await buildTimeline(ports, key);
-          if (options.json) context.out(JSON.stringify(timeline, null, 2));
-          else context.out(renderTimeline(timeline));
-          return timeline.hops.length > 0 ? ExitCode.ok : ExitCode.failed;
+          const trace = withoutEventData(await buildTrace(ports, term));
+          if (options.json) context.out(JSON.stringify(trace, null, 2));
+          else context.out(renderTrace(trace));
+          return trace.hops.length > 0 ? ExitCode.ok : ExitCode.failed;
         }),
       );
     });
 }
 
-export function renderTimeline(timeline: Timeline): string {
-  if (timeline.hops.length === 0) {
-    return `nothing recorded for "${timeline.query}" (neither a business key nor a correlation id the hub has seen; delivered items are kept 7 days)\n`;
+/** Events' data stays in the database: a terminal or a CI log is no place for customers' details. */
+function withoutEventData(trace: Trace): Trace {
+  return { ...trace, hops: trace.hops.map(({ data: _data, ...hop }): TraceHop => hop) };
+}
+
+export function renderTrace(trace: Trace): string {
+  if (trace.hops.length === 0) {
+    return `nothing recorded for "${trace.query}" (not an order, return, sku, customer or correlation id the hub has seen; delivered items are kept 7 days)\n`;
   }
-  const start = timeline.hops[0]!.at;
+  const start = trace.hops[0]!.at;
   const header = ['TIME', '+', 'SYSTEM', 'WHAT', 'OUTCOME', 'TOOK'];
-  const rows = timeline.hops.map((hop) => [
+  const rows = trace.hops.map((hop) => [
     new Date(hop.at).toISOString(),
     `+${duration(hop.at - start)}`,
     truncate(hop.system, 32),
-    truncate(hop.what, 60),
-    truncate(hop.outcome, 90),
-    hop.latencyMs !== undefined ? duration(hop.latencyMs) : '',
+    truncate(hop.title, 60),
+    truncate(hop.detail ? `${hop.outcome}: ${hop.detail}` : hop.outcome, 90),
+    hop.latencyMs !== null ? duration(hop.latencyMs) : '',
   ]);
-  const span = duration(timeline.hops[timeline.hops.length - 1]!.at - start);
-  const correlations = timeline.correlationIds.length > 0 ? `; correlation ids: ${timeline.correlationIds.join(', ')}` : '';
-  return `trace of ${timeline.query} (${timeline.matchedAs.join(' and ')}): ${timeline.hops.length} hops over ${span}${correlations}\n\n${table(header, rows)}`;
+  const span = duration(trace.hops[trace.hops.length - 1]!.at - start);
+  const found = trace.keys.length > 0 && !(trace.keys.length === 1 && trace.keys[0] === trace.query) ? `; found under ${trace.keys.join(', ')}` : '';
+  const correlations = trace.correlationIds.length > 0 ? `; correlation ids: ${trace.correlationIds.join(', ')}` : '';
+  const truncated = trace.truncated ? '\n(more was recorded than a trace shows: the oldest or newest hops may be missing)' : '';
+  return `trace of ${trace.query} (${trace.matchedAs.join(' and ')}): ${trace.hops.length} hops over ${span}${found}${correlations}${truncated}\n\n${table(header, rows)}`;
 }

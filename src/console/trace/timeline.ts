@@ -63,8 +63,7 @@ interface Records {
  * subject: order number, return number, customer id, sku@location), a bare sku (every location),
  * a customer's e-mail, or a correlation id (see `traceLookups` for how each is found, all by
  * index). A business key also pulls in what shares its correlation ids (an order's shipment and
- * invoice). The gathering mirrors `crossdock trace` (src/cli/trace/timeline.ts), which prints
- * text hops instead.
+ * invoice). `crossdock trace` (src/cli/commands/trace.ts) prints the same trace as text.
  */
 export async function buildTrace(ports: { bus: Bus; storage: Storage }, query: string, options: { maskEvent?: (event: CloudEvent) => CloudEvent } = {}): Promise<Trace> {
   const { bus, storage } = ports;
