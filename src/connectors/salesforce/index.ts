@@ -12,7 +12,7 @@ import { dailyApiRequests, salesforceBudget, type SalesforceEdition } from './li
 import { loadSalesforceMappings, type SalesforceMappingOverrides } from './mappings.ts';
 import { COLLECTION_OPERATIONS, deliverToSalesforce, SalesforceOperation, type CollectionOperation } from './outbound.ts';
 import { OrderProjection } from './outbound/orders.ts';
-import { StandardPrices } from './outbound/prices.ts';
+import { PriceBookPrices } from './outbound/prices.ts';
 
 export type { SalesforceCredentials } from './auth.ts';
 export { signJwtAssertion } from './auth.ts';
@@ -41,6 +41,11 @@ export interface SalesforceConnectorOptions {
   timeoutMs?: number;
   /** Price book of projected orders (default: the org's standard price book). */
   pricebookId?: string;
+  /**
+   * Where prices of a price list go: price list code → the Name of a Salesforce price book
+   * (`{ WHOLESALE-USD: Wholesale }`). Price lists not named here go to the standard price book.
+   */
+  priceBooks?: Record<string, string>;
   mappings?: SalesforceMappingOverrides;
   /** Delta pollers: customer changes made by agents (Account), cases, and B2B orders keyed by sales reps. Omit to poll nothing. */
   polling?: SalesforcePollingOptions;
@@ -110,7 +115,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
   const mappings = loadSalesforceMappings(options.mappings);
   const dailyRequestLimit = options.dailyRequestLimit ?? dailyApiRequests(options.edition ?? 'enterprise', options.licences ?? 20);
   const budget = salesforceBudget({ dailyRequestLimit, ...(options.concurrency !== undefined && { concurrency: options.concurrency }) });
-  const prices = new StandardPrices({ client, mapping: mappings['price.to-salesforce'] });
+  const prices = new PriceBookPrices({ client, mapping: mappings['price.to-salesforce'], ...(options.priceBooks && { priceBooks: checkedPriceBooks(options.priceBooks) }) });
   const orders = new OrderProjection({ client, orderMapping: mappings['order.to-salesforce'], lineMapping: mappings['order-line.to-salesforce'], ...(options.pricebookId && { pricebookId: options.pricebookId }) });
   const role = options.role ?? 'crm';
   const source = `crossdock://connectors/salesforce/${new URL(options.loginUrl).host}`;
@@ -168,4 +173,15 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
         : { name: 'DailyApiRequests', used: 0, limit: dailyRequestLimit, source: 'configured allocation (no answer from the org yet)' };
     },
   };
+}
+
+/** `priceBooks` as the connector takes it: price list codes to non-empty price book Names. */
+function checkedPriceBooks(priceBooks: unknown): Record<string, string> {
+  if (priceBooks === null || typeof priceBooks !== 'object' || Array.isArray(priceBooks)) {
+    throw new Error('priceBooks must map price list codes to Salesforce price book names, e.g. { WHOLESALE-USD: Wholesale }');
+  }
+  for (const [priceList, name] of Object.entries(priceBooks)) {
+    if (typeof name !== 'string' || name.trim() === '') throw new Error(`priceBooks.${priceList} must be the Name of a Salesforce price book, got ${JSON.stringify(name)}`);
+  }
+  return priceBooks as Record<string, string>;
 }

@@ -6,7 +6,7 @@ import { SALESFORCE_SYSTEM } from './failures.ts';
 import type { SalesforceMappingName, SalesforceMappings } from './mappings.ts';
 import { upsertCollection } from './outbound/collections.ts';
 import type { OrderProjection } from './outbound/orders.ts';
-import type { StandardPrices } from './outbound/prices.ts';
+import type { PriceBookPrices } from './outbound/prices.ts';
 import { accountIdOf } from './outbound/record-ids.ts';
 
 /** The delivery operations of the Salesforce connector (the CRM role). */
@@ -55,7 +55,7 @@ export interface OutboundDeps {
   client: SalesforceClient;
   mappings: SalesforceMappings;
   orders: OrderProjection;
-  prices: StandardPrices;
+  prices: PriceBookPrices;
 }
 
 /** One claim = one operation (the delivery store guarantees it) = one request (orders: one per 5; prices: a read and a write). */

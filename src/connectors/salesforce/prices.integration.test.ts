@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { samplePrice, sampleProduct } from '../../canonical/fixtures.ts';
 import type { Price } from '../../canonical/price.ts';
 import type { ItemOutcome } from '../../runtime/delivery/target.ts';
-import { PermanentError } from '../../runtime/errors.ts';
+import { PermanentError, TransientError } from '../../runtime/errors.ts';
 import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import { deliveryItem, recordingContext } from '../conformance/harness.ts';
-import type { SalesforceConnector } from './index.ts';
+import { createSalesforceConnector, type SalesforceConnector } from './index.ts';
 import { connectedSandbox, records } from './test-support.ts';
 
 let sandbox: SalesforceSandbox | undefined;
@@ -14,8 +14,8 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function open(): Promise<SalesforceConnector> {
-  const opened = await connectedSandbox();
+async function open(connectorOptions: Parameters<typeof connectedSandbox>[1] = {}): Promise<SalesforceConnector> {
+  const opened = await connectedSandbox({}, connectorOptions);
   sandbox = opened.sandbox;
   return opened.connector;
 }
@@ -34,9 +34,14 @@ async function withProducts(connector: SalesforceConnector, skus: string[]): Pro
 
 /** Standard price book entries by SKU, read in process. */
 function standardPrices(box: SalesforceSandbox): Map<string, Record<string, unknown>[]> {
+  return pricesIn(box, box.org.standardPricebookId);
+}
+
+/** A price book's entries by SKU, read in process. */
+function pricesIn(box: SalesforceSandbox, pricebookId: string): Map<string, Record<string, unknown>[]> {
   const productSku = new Map(records(box, 'Product2').map((product) => [product.Id, String(product.External_Id__c)]));
   const bySku = new Map<string, Record<string, unknown>[]>();
-  for (const entry of records(box, 'PricebookEntry').filter((candidate) => candidate.Pricebook2Id === box.org.standardPricebookId)) {
+  for (const entry of records(box, 'PricebookEntry').filter((candidate) => candidate.Pricebook2Id === pricebookId)) {
     const sku = productSku.get(entry.Product2Id) ?? '?';
     bySku.set(sku, [...(bySku.get(sku) ?? []), entry]);
   }
@@ -49,7 +54,7 @@ const requestsDuring = async (connector: SalesforceConnector, work: () => Promis
   return { outcomes, requests: connector.client.calls.requests - before };
 };
 
-describe('Salesforce connector: upsertPrice (standard price book entries)', () => {
+describe('Salesforce connector: upsertPrice (price book entries)', () => {
   it('lists upsertPrice among its operations, but not among those it bulk-loads', async () => {
     const connector = await open();
     expect(connector.operations).toContain('upsertPrice');
@@ -130,5 +135,57 @@ describe('Salesforce connector: upsertPrice (standard price book entries)', () =
     const outcomes = await connector.deliver([priceItem('TEE-1', '24.00'), priceItem('TEE-1', '22.00', { priceList: 'RETAIL-USD' })], recordingContext());
     expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true]);
     expect(standardPrices(sandbox!).get('TEE-1')).toEqual([expect.objectContaining({ UnitPrice: 22 })]);
+  });
+
+  it('writes a price list named in priceBooks to that price book, after the standard prices of the batch, in the same two calls', async () => {
+    const connector = await open({ priceBooks: { 'WHOLESALE-USD': 'Wholesale' } });
+    const ctx = { userId: sandbox!.org.users[0]!.userId, now: Date.now() };
+    const wholesale = sandbox!.org.dml.create(sandbox!.org.dml.object('Pricebook2'), { Name: 'Wholesale', IsActive: true }, ctx);
+    await withProducts(connector, ['TEE-1', 'CAP-1']);
+
+    const first = await requestsDuring(connector, () =>
+      connector.deliver([priceItem('TEE-1', '16.00', { priceList: 'WHOLESALE-USD' }), priceItem('TEE-1', '24.00'), priceItem('CAP-1', '19.50')], recordingContext()),
+    );
+    expect(first.outcomes.map((outcome) => outcome.ok)).toEqual([true, true, true]);
+    expect(first.requests).toBe(2);
+    expect(pricesIn(sandbox!, wholesale).get('TEE-1')).toEqual([expect.objectContaining({ UnitPrice: 16, IsActive: true })]);
+    expect(pricesIn(sandbox!, wholesale).has('CAP-1')).toBe(false);
+    expect(standardPrices(sandbox!).get('TEE-1')).toEqual([expect.objectContaining({ UnitPrice: 24 })]);
+
+    // A new wholesale price updates that entry only; the standard price is left as it is.
+    const second = await requestsDuring(connector, () => connector.deliver([priceItem('TEE-1', '15.00', { priceList: 'WHOLESALE-USD' })], recordingContext()));
+    expect(second.outcomes.map((outcome) => outcome.ok)).toEqual([true]);
+    expect(second.requests).toBe(2);
+    expect(pricesIn(sandbox!, wholesale).get('TEE-1')).toEqual([expect.objectContaining({ UnitPrice: 15 })]);
+    expect(standardPrices(sandbox!).get('TEE-1')).toEqual([expect.objectContaining({ UnitPrice: 24 })]);
+  });
+
+  it('retries a custom price whose product has no standard price yet, and fails a price book Salesforce does not have, naming it', async () => {
+    const connector = await open({ priceBooks: { 'WHOLESALE-USD': 'Wholesale', 'OUTLET-USD': 'Outlet' } });
+    const ctx = { userId: sandbox!.org.users[0]!.userId, now: Date.now() };
+    sandbox!.org.dml.create(sandbox!.org.dml.object('Pricebook2'), { Name: 'Wholesale', IsActive: true }, ctx);
+    await withProducts(connector, ['CAP-1']);
+
+    const [noStandard, noBook] = await connector.deliver([priceItem('CAP-1', '12.00', { priceList: 'WHOLESALE-USD' }), priceItem('CAP-1', '9.00', { priceList: 'OUTLET-USD' })], recordingContext());
+    const retried = (noStandard as { ok: false; error: unknown }).error;
+    expect(retried).toBeInstanceOf(TransientError);
+    expect(retried).toMatchObject({ code: 'STANDARD_PRICE_NOT_DEFINED', field: 'sku', retryable: true });
+    expect((retried as Error).message).toMatch(/load the standard price list first/);
+    const refused = (noBook as { ok: false; error: unknown }).error;
+    expect(refused).toBeInstanceOf(PermanentError);
+    expect(refused).toMatchObject({ code: 'PRICEBOOK_NOT_FOUND', field: 'priceList' });
+    expect((refused as Error).message).toContain('no price book named "Outlet"');
+    expect(records(sandbox!, 'PricebookEntry')).toHaveLength(0);
+
+    // Once the standard price is in, the retry goes through.
+    await connector.deliver([priceItem('CAP-1', '19.50')], recordingContext());
+    const [retry] = await connector.deliver([priceItem('CAP-1', '12.00', { priceList: 'WHOLESALE-USD' })], recordingContext());
+    expect(retry).toMatchObject({ ok: true });
+  });
+
+  it('refuses a priceBooks setting that does not name a price book', () => {
+    expect(() => createSalesforceConnector({ loginUrl: 'https://login.salesforce.com', credentials: { flow: 'client-credentials', clientId: 'x', clientSecret: 'y' }, priceBooks: { 'WHOLESALE-USD': ' ' } })).toThrow(
+      'priceBooks.WHOLESALE-USD must be the Name of a Salesforce price book, got " "',
+    );
   });
 });

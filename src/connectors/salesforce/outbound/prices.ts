@@ -21,6 +21,8 @@ const SKU_LIST_MAX_CHARS = 3_800;
 const ENTRY_FIELDS = ['UnitPrice', 'IsActive'] as const;
 
 const PRICEBOOK_ENTRY = 'PricebookEntry';
+/** The `priceBooks` key of prices that go to the org's standard price book. */
+const STANDARD_BOOK = '';
 
 interface QueryAnswer {
   records: Record<string, unknown>[];
@@ -52,26 +54,40 @@ interface Write {
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
- * `upsertPrice`: each canonical Price becomes the UnitPrice of its product's entry in the org's
- * standard price book. A PricebookEntry has no external id of its own (one entry per product and
- * price book, DUPLICATE_VALUE for a second), so a batch of up to 200 prices costs two calls:
+ * `upsertPrice`: each canonical Price becomes the UnitPrice of its product's entry in a price
+ * book: the one `priceBooks` names for its price list (by the Pricebook2's Name, e.g.
+ * `WHOLESALE-USD: Wholesale`), else the org's standard price book. A PricebookEntry has no
+ * external id of its own (one entry per product and price book, DUPLICATE_VALUE for a second),
+ * so a batch of up to 200 prices costs two calls:
  *
- * 1. one Composite of queries (one API call): the Product2 of each SKU by `External_Id__c`, and
- *    the standard price book entries of those products (`Product2.External_Id__c IN (...)`),
- *    plus the standard price book's Id on the first batch;
+ * 1. one Composite of queries (one API call): the Product2 of each SKU by `External_Id__c`, the
+ *    standard price book entries of those products (`Product2.External_Id__c IN (...)`) and
+ *    those of each named price book, plus the price books' Ids on first use;
  * 2. one write, only for the entries that change: a Collections create (`Pricebook2Id`,
  *    `Product2Id`, `UnitPrice`, `IsActive`) for products without an entry and a Collections
  *    update by Id for the others, in one Composite when there are both.
+ *
+ * Salesforce takes an entry in a custom price book only for a product with a standard price
+ * (STANDARD_PRICE_NOT_DEFINED otherwise). Standard prices of a batch are written before its
+ * custom ones; a custom price whose product has none yet is retried (the standard price list may
+ * still be on its way) and, if it never comes, dead-lettered saying so.
  *
  * A price whose entry already holds it is not written again, so a redelivery costs the read only.
  * A SKU with no Product2 fails with PRODUCT_NOT_FOUND (load the products first); an entry created
  * by someone else between the read and the create (DUPLICATE_VALUE) is retried, and found then.
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_pricebookentry.htm
  */
-export class StandardPrices {
-  private pricebookId: string | undefined;
+export class PriceBookPrices {
+  private standardId: string | undefined;
+  /** Custom price books by Name → Id, read on first use. */
+  private readonly customIds = new Map<string, string>();
 
-  constructor(private readonly deps: { client: SalesforceClient; mapping: Mapping }) {}
+  constructor(private readonly deps: { client: SalesforceClient; mapping: Mapping; priceBooks?: Readonly<Record<string, string>> }) {}
+
+  /** The price book a price list's prices go to: its configured Name, or the standard one. */
+  private bookOf(priceList: string | undefined): string {
+    return (priceList !== undefined ? this.deps.priceBooks?.[priceList] : undefined) ?? STANDARD_BOOK;
+  }
 
   async deliver(batch: readonly DeliveryItem[], context: DeliveryContext): Promise<ItemOutcome[]> {
     const outcomes: ItemOutcome[] = [];
@@ -84,12 +100,15 @@ export class StandardPrices {
   private async deliverSlice(batch: readonly DeliveryItem[], context: DeliveryContext): Promise<ItemOutcome[]> {
     const report = (signal: QuotaSignal) => context.reportQuota(signal);
     const outcomes: (ItemOutcome | undefined)[] = new Array(batch.length).fill(undefined);
-    // External_Id__c is unique case-insensitively: SKUs differing in case name one product.
-    const prices = new Map<string, SkuPrice>();
+    // Per price book, per SKU (External_Id__c is unique case-insensitively: SKUs differing in
+    // case name one product). The standard book comes first: custom entries need its prices.
+    const books = new Map<string, Map<string, SkuPrice>>([[STANDARD_BOOK, new Map()]]);
     for (const [index, item] of batch.entries()) {
       try {
         const price = checkedPrice(item);
         const fields = await this.deps.mapping.apply(price);
+        const book = this.bookOf(price.priceList);
+        const prices = books.get(book) ?? books.set(book, new Map()).get(book)!;
         const known = prices.get(price.sku.toLowerCase());
         // The later item wins: items are in the order their prices were published.
         if (known) Object.assign(known, { fields, indexes: [...known.indexes, index] });
@@ -98,32 +117,50 @@ export class StandardPrices {
         outcomes[index] = { ok: false, error };
       }
     }
-    if (prices.size === 0) return outcomes.map((outcome) => outcome ?? noResult());
+    const all = [...books.values()].flatMap((prices) => [...prices.values()]);
+    if (all.length === 0) return outcomes.map((outcome) => outcome ?? noResult());
 
-    const found = await this.read([...prices.values()].map((price) => price.sku), report);
+    const customBooks = [...books.keys()].filter((book) => book !== STANDARD_BOOK && books.get(book)!.size > 0);
+    const found = await this.read([...new Set(all.map((price) => price.sku))], customBooks, report);
     const creates: Write[] = [];
     const updates: Write[] = [];
-    for (const price of prices.values()) {
-      const productId = found.productBySku.get(price.sku.toLowerCase());
-      if (!productId) {
-        for (const index of price.indexes) {
-          outcomes[index] = {
-            ok: false,
-            error: new PermanentError(
-              `price ${batch[index]!.key}: Salesforce has no Product2 with ${EXTERNAL_ID_FIELD} = ${price.sku}; load the products first (crossdock backfill product --to <crm role>), then replay this price`,
-              { code: 'PRODUCT_NOT_FOUND', field: 'sku', system: SALESFORCE_SYSTEM, details: { object: 'Product2', sku: price.sku } },
-            ),
-          };
+    const fail = (price: SkuPrice, error: Error) => {
+      for (const index of price.indexes) outcomes[index] = { ok: false, error };
+    };
+    /** Products that have, or get in this batch, a standard price. */
+    const standardPriced = new Set(found.entries.filter((entry) => entry.Pricebook2Id === found.standardId).map((entry) => String(entry.Product2Id)));
+    for (const [book, prices] of books) {
+      const bookId = book === STANDARD_BOOK ? found.standardId : this.customIds.get(book);
+      for (const price of prices.values()) {
+        const productId = found.productBySku.get(price.sku.toLowerCase());
+        if (!bookId) {
+          fail(price, new PermanentError(
+            `price ${batch[price.indexes[0]!]!.key}: Salesforce has no price book named "${book}" (the priceBooks setting of the Salesforce connector names it for this price list); create it in Salesforce or correct the setting, then replay this price`,
+            { code: 'PRICEBOOK_NOT_FOUND', field: 'priceList', system: SALESFORCE_SYSTEM, details: { object: 'Pricebook2', name: book } },
+          ));
+          continue;
         }
-        continue;
-      }
-      const entry = found.entryByProduct.get(productId);
-      if (entry && unchanged(entry, price.fields)) {
-        for (const index of price.indexes) outcomes[index] = { ok: true, externalId: String(entry.Id) };
-      } else if (entry) {
-        updates.push({ price, record: { attributes: { type: PRICEBOOK_ENTRY }, Id: entry.Id, ...price.fields } });
-      } else {
-        creates.push({ price, record: { attributes: { type: PRICEBOOK_ENTRY }, Pricebook2Id: found.pricebookId, Product2Id: productId, ...price.fields } });
+        if (!productId) {
+          fail(price, new PermanentError(
+            `price ${batch[price.indexes[0]!]!.key}: Salesforce has no Product2 with ${EXTERNAL_ID_FIELD} = ${price.sku}; load the products first (crossdock backfill product --to <crm role>), then replay this price`,
+            { code: 'PRODUCT_NOT_FOUND', field: 'sku', system: SALESFORCE_SYSTEM, details: { object: 'Product2', sku: price.sku } },
+          ));
+          continue;
+        }
+        const entry = found.entries.find((candidate) => candidate.Pricebook2Id === bookId && candidate.Product2Id === productId);
+        if (entry && unchanged(entry, price.fields)) {
+          for (const index of price.indexes) outcomes[index] = { ok: true, externalId: String(entry.Id) };
+        } else if (entry) {
+          updates.push({ price, record: { attributes: { type: PRICEBOOK_ENTRY }, Id: entry.Id, ...price.fields } });
+        } else if (book !== STANDARD_BOOK && !standardPriced.has(productId)) {
+          fail(price, new TransientError(
+            `price ${batch[price.indexes[0]!]!.key}: ${price.sku} has no price in the standard price book yet, and Salesforce takes a "${book}" price only for a product with one (STANDARD_PRICE_NOT_DEFINED); load the standard price list first`,
+            { code: 'STANDARD_PRICE_NOT_DEFINED', field: 'sku', system: SALESFORCE_SYSTEM, details: { object: PRICEBOOK_ENTRY, sku: price.sku, priceBook: book } },
+          ));
+        } else {
+          creates.push({ price, record: { attributes: { type: PRICEBOOK_ENTRY }, Pricebook2Id: bookId, Product2Id: productId, ...price.fields } });
+          if (book === STANDARD_BOOK) standardPriced.add(productId);
+        }
       }
     }
     const results = await this.write(creates, updates, report);
@@ -134,23 +171,34 @@ export class StandardPrices {
     return outcomes.map((outcome) => outcome ?? noResult());
   }
 
-  /** The Product2 of each SKU and the standard price book entries of those products, in one call per 5 queries. */
+  /**
+   * The Product2 of each SKU, and their entries in the standard price book and in each named
+   * one, in one call per 5 queries; the price books' Ids too while they are not known.
+   */
   private async read(
     skus: string[],
+    customBooks: string[],
     report: (signal: QuotaSignal) => void,
-  ): Promise<{ pricebookId: string; productBySku: Map<string, string>; entryByProduct: Map<string, Record<string, unknown>> }> {
+  ): Promise<{ standardId: string; productBySku: Map<string, string>; entries: Record<string, unknown>[] }> {
     const { client } = this.deps;
     const queries: { referenceId: string; soql: string }[] = [];
-    if (!this.pricebookId) queries.push({ referenceId: 'pricebook', soql: 'SELECT Id FROM Pricebook2 WHERE IsStandard = true' });
+    if (!this.standardId) queries.push({ referenceId: 'pricebook', soql: 'SELECT Id FROM Pricebook2 WHERE IsStandard = true' });
+    const unknownBooks = customBooks.filter((book) => !this.customIds.has(book));
+    if (unknownBooks.length > 0) queries.push({ referenceId: 'books', soql: `SELECT Id, Name FROM Pricebook2 WHERE Name IN (${unknownBooks.map(quote).join(', ')})` });
+    const entryFields = `Id, Product2Id, Pricebook2Id, ${ENTRY_FIELDS.join(', ')}`;
     skuLists(skus).forEach((list, n) => {
       const values = list.map(quote).join(', ');
       queries.push(
         { referenceId: `products${n}`, soql: `SELECT Id, ${EXTERNAL_ID_FIELD} FROM Product2 WHERE ${EXTERNAL_ID_FIELD} IN (${values})` },
-        { referenceId: `entries${n}`, soql: `SELECT Id, Product2Id, ${ENTRY_FIELDS.join(', ')} FROM ${PRICEBOOK_ENTRY} WHERE Pricebook2.IsStandard = true AND Product2.${EXTERNAL_ID_FIELD} IN (${values})` },
+        { referenceId: `entries${n}`, soql: `SELECT ${entryFields} FROM ${PRICEBOOK_ENTRY} WHERE Pricebook2.IsStandard = true AND Product2.${EXTERNAL_ID_FIELD} IN (${values})` },
+        ...customBooks.map((book, b) => ({
+          referenceId: `entries${n}_book${b}`,
+          soql: `SELECT ${entryFields} FROM ${PRICEBOOK_ENTRY} WHERE Pricebook2.Name = ${quote(book)} AND Product2.${EXTERNAL_ID_FIELD} IN (${values})`,
+        })),
       );
     });
     const productBySku = new Map<string, string>();
-    const entryByProduct = new Map<string, Record<string, unknown>>();
+    const entries: Record<string, unknown>[] = [];
     for (let from = 0; from < queries.length; from += COMPOSITE_MAX_COLLECTIONS_OR_QUERIES) {
       const part = queries.slice(from, from + COMPOSITE_MAX_COLLECTIONS_OR_QUERIES);
       const answer = await client.request<CompositeAnswer>(
@@ -158,7 +206,7 @@ export class StandardPrices {
           method: 'POST',
           path: '/composite',
           body: { allOrNone: false, compositeRequest: part.map((query) => ({ method: 'GET', url: `${client.basePath}/query?q=${encodeURIComponent(query.soql)}`, referenceId: query.referenceId })) },
-          what: `read the products and standard price book entries of ${skus.length} SKUs`,
+          what: `read the products and price book entries of ${skus.length} SKUs`,
         },
         report,
       );
@@ -166,13 +214,14 @@ export class StandardPrices {
       for (const response of answer.compositeResponse) {
         if (response.httpStatusCode >= 300) throw queryFailure(response);
         const records = (response.body as QueryAnswer).records;
-        if (response.referenceId === 'pricebook') this.pricebookId = records[0] ? String(records[0].Id) : undefined;
+        if (response.referenceId === 'pricebook') this.standardId = records[0] ? String(records[0].Id) : undefined;
+        else if (response.referenceId === 'books') for (const book of records) this.customIds.set(String(book.Name), String(book.Id));
         else if (response.referenceId.startsWith('products')) for (const product of records) productBySku.set(String(product[EXTERNAL_ID_FIELD]).toLowerCase(), String(product.Id));
-        else for (const entry of records) entryByProduct.set(String(entry.Product2Id), entry);
+        else entries.push(...records);
       }
     }
-    if (!this.pricebookId) throw new PermanentError('the org has no standard price book: prices cannot be written', { code: 'NO_STANDARD_PRICEBOOK', system: SALESFORCE_SYSTEM });
-    return { pricebookId: this.pricebookId, productBySku, entryByProduct };
+    if (!this.standardId) throw new PermanentError('the org has no standard price book: prices cannot be written', { code: 'NO_STANDARD_PRICEBOOK', system: SALESFORCE_SYSTEM });
+    return { standardId: this.standardId, productBySku, entries };
   }
 
   /** Creates and updates, one call: a Collections request, or a Composite of both. Results in creates-then-updates order. */
@@ -183,7 +232,7 @@ export class StandardPrices {
       ...(updates.length > 0 ? [{ method: 'PATCH' as const, writes: updates, referenceId: 'update' }] : []),
     ];
     const bodyOf = (writes: Write[]) => ({ allOrNone: false, records: writes.map((write) => write.record) });
-    const what = `create ${creates.length} and update ${updates.length} standard price book entries`;
+    const what = `create ${creates.length} and update ${updates.length} price book entries`;
     if (requests.length === 0) return [];
     if (requests.length === 1) {
       const [only] = requests;
@@ -237,7 +286,7 @@ function outcomeOf(result: SaveResult | SalesforceRecordError | undefined, write
   if (write.created && code === 'DUPLICATE_VALUE') {
     return {
       ok: false,
-      error: new TransientError(`Salesforce refused ${PRICEBOOK_ENTRY} ${write.sku}: another client created the standard price book entry since it was read; the retry updates it`, {
+      error: new TransientError(`Salesforce refused ${PRICEBOOK_ENTRY} ${write.sku}: another client created the price book entry since it was read; the retry updates it`, {
         code,
         system: SALESFORCE_SYSTEM,
         details: { object: PRICEBOOK_ENTRY, key: write.sku },
