@@ -38,6 +38,8 @@ export interface ExecutionContext {
   returnDock: { expected: Map<string, ExpectedParcelLine[]>; refreshedAt: number };
   /** Storefront accounts opened by signups, by the plan's signupRef → Shopify customer gid. */
   signups: Map<string, string>;
+  /** Orders (by ref) whose shopper has asked Shopify for a return: one request per order. */
+  returnsRequested: Set<string>;
 }
 
 export interface ExpectedParcelLine {

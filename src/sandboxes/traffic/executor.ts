@@ -55,6 +55,7 @@ export class TrafficExecutor {
       warehouse: { open: new Map(), refreshedAt: Number.NEGATIVE_INFINITY },
       returnDock: { expected: new Map(), refreshedAt: Number.NEGATIVE_INFINITY },
       signups: new Map(),
+      returnsRequested: new Set(),
     };
   }
 

@@ -17,6 +17,11 @@ const FULFILLED_LINES = `query FulfilledLines($id: ID!) {
   order(id: $id) { fulfillments(first: 20) { fulfillmentLineItems(first: 50) { nodes { id quantity lineItem { id } } } } }
 }`;
 
+/** The newest orders Shopify has fulfilled: a shopper asks to return what has arrived. */
+const RECENTLY_FULFILLED = `query RecentlyFulfilled {
+  orders(first: 25, sortKey: UPDATED_AT, reverse: true, query: "fulfillment_status:fulfilled") { nodes { id } }
+}`;
+
 const RETURN_REQUEST = `mutation RequestReturn($input: ReturnRequestInput!) {
   returnRequest(input: $input) { return { id status } userErrors { field message } }
 }`;
@@ -30,29 +35,45 @@ interface FulfilledLine {
 /**
  * A shopper asks for a return in the storefront: the Returns API's `returnRequest` for the
  * order's first line, on what Shopify has fulfilled of it (a return names fulfillment line
- * items, so an order Shopify has not fulfilled yet cannot be returned: skipped). Shopify fires
- * returns/request; the merchant (the hub) approves or declines it.
+ * items). Only a shopper whose parcel arrived asks, so when the planned order is not fulfilled
+ * yet the newest fulfilled storefront order of this run not returned yet is taken instead;
+ * without one the action is skipped. Shopify fires returns/request; the merchant (the hub)
+ * approves or declines it.
  */
-export async function requestStorefrontReturn(context: ExecutionContext, action: ReturnAction, order: PlacedOrder | undefined): Promise<ActionResult> {
-  const line = order?.shopify?.lineItems[0];
-  if (!order?.shopify || !line) return skipped('the returned order was not placed in Shopify');
-  const read = graphqlOutcome(await context.clients.shopifyGraphql(FULFILLED_LINES, { id: order.shopify.orderGid }), 'order');
-  if (!read.data) return read.result.outcome === 'ok' ? skipped(`Shopify has no order ${order.orderNumber}`) : read.result;
-  const fulfillments = (read.data as { fulfillments?: { fulfillmentLineItems: { nodes: FulfilledLine[] } }[] }).fulfillments ?? [];
-  const fulfilled = fulfillments.flatMap((fulfillment) => fulfillment.fulfillmentLineItems.nodes).find((candidate) => candidate.lineItem?.id === line.gid);
-  if (!fulfilled) return skipped(`Shopify has not fulfilled ${line.sku} of order ${order.orderNumber} yet: nothing to return`);
-  const reply = await context.clients.shopifyGraphql(RETURN_REQUEST, {
-    input: {
-      orderId: order.shopify.orderGid,
-      returnLineItems: [
-        {
-          fulfillmentLineItemId: fulfilled.id,
-          quantity: Math.min(action.quantity, fulfilled.quantity),
-          returnReason: SHOPIFY_RETURN_REASON[action.reason],
-          customerNote: `Return: ${action.reason}`,
-        },
-      ],
-    },
-  });
-  return graphqlOutcome(reply, 'returnRequest').result;
+export async function requestStorefrontReturn(context: ExecutionContext, action: ReturnAction, planned: PlacedOrder | undefined): Promise<ActionResult> {
+  const candidates = [...(planned?.shopify ? [planned] : []), ...(await recentlyFulfilled(context))].filter((order) => !context.returnsRequested.has(order.orderRef));
+  for (const order of candidates) {
+    const line = order.shopify?.lineItems[0];
+    if (!order.shopify || !line) continue;
+    const read = graphqlOutcome(await context.clients.shopifyGraphql(FULFILLED_LINES, { id: order.shopify.orderGid }), 'order');
+    if (read.result.outcome !== 'ok') return read.result;
+    const fulfillments = (read.data as { fulfillments?: { fulfillmentLineItems: { nodes: FulfilledLine[] } }[] } | undefined)?.fulfillments ?? [];
+    const fulfilled = fulfillments.flatMap((fulfillment) => fulfillment.fulfillmentLineItems.nodes).find((candidate) => candidate.lineItem?.id === line.gid);
+    if (!fulfilled) continue;
+    context.returnsRequested.add(order.orderRef);
+    const reply = await context.clients.shopifyGraphql(RETURN_REQUEST, {
+      input: {
+        orderId: order.shopify.orderGid,
+        returnLineItems: [
+          {
+            fulfillmentLineItemId: fulfilled.id,
+            quantity: Math.min(action.quantity, fulfilled.quantity),
+            returnReason: SHOPIFY_RETURN_REASON[action.reason],
+            customerNote: `Return: ${action.reason}`,
+          },
+        ],
+      },
+    });
+    return graphqlOutcome(reply, 'returnRequest').result;
+  }
+  if (!planned?.shopify) return skipped('the returned order was not placed in Shopify, and Shopify has fulfilled no other order of this run');
+  return skipped(`Shopify has not fulfilled ${planned.shopify.lineItems[0]?.sku ?? 'the first line'} of order ${planned.orderNumber} yet, nor another order of this run not returned yet: nothing to return`);
+}
+
+/** This run's storefront orders among the newest Shopify has fulfilled, newest first. */
+async function recentlyFulfilled(context: ExecutionContext): Promise<PlacedOrder[]> {
+  const read = graphqlOutcome(await context.clients.shopifyGraphql(RECENTLY_FULFILLED), 'orders');
+  const ids = ((read.data as { nodes?: { id: string }[] } | undefined)?.nodes ?? []).map((node) => node.id);
+  const byGid = new Map([...context.orders.values()].flatMap((order) => (order.shopify ? [[order.shopify.orderGid, order] as const] : [])));
+  return ids.flatMap((id) => byGid.get(id) ?? []);
 }

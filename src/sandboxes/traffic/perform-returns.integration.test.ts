@@ -41,27 +41,38 @@ describe('storefront returns and service return cases of the traffic generator',
     kind: ActionKind.storefrontReturn, atMs: 0, sequence: 1, orderRef, customerNumber: 'CUST-0001', reason: 'does-not-fit', quantity: 1, via,
   });
 
-  it('asks Shopify for a return of a fulfilled line through the Returns API, and skips an order Shopify has not fulfilled', async () => {
-    const executor = new TrafficExecutor({ directory: sandboxes.directory, runTag: 'rr' });
-    expect(await executor.perform(order('WEB-RR-1'))).toMatchObject({ outcome: 'ok' });
-    expect(await executor.perform(order('WEB-RR-2'))).toMatchObject({ outcome: 'ok' });
-    const placed = executor.placedOrder('WEB-RR-1')!;
-    await fulfil(placed.shopify!.orderGid);
+  const returnsOf = async (orderGid: string) =>
+    (
+      await graphql<{ order: { returns: { nodes: unknown[] } } }>(
+        `query($id: ID!) { order(id: $id) { returns(first: 5) { nodes { status returnLineItems(first: 5) { nodes { ... on ReturnLineItem { quantity returnReason fulfillmentLineItem { lineItem { sku } } } } } } } } }`,
+        { id: orderGid },
+      )
+    ).data.order.returns.nodes;
+  const requested = (returnReason: string) => [
+    { status: 'REQUESTED', returnLineItems: { nodes: [{ quantity: 1, returnReason, fulfillmentLineItem: { lineItem: { sku: 'TRAIL-TEE-M-BLK' } } }] } },
+  ];
 
+  it('asks Shopify for a return of a fulfilled line through the Returns API; a shopper whose parcel has not come is replaced by one whose has', async () => {
+    const executor = new TrafficExecutor({ directory: sandboxes.directory, runTag: 'rr' });
+    for (const ref of ['WEB-RR-1', 'WEB-RR-2', 'WEB-RR-3']) expect(await executor.perform(order(ref))).toMatchObject({ outcome: 'ok' });
+    const gid = (ref: string) => executor.placedOrder(ref)!.shopify!.orderGid;
+    await fulfil(gid('WEB-RR-1'));
+    await fulfil(gid('WEB-RR-3'));
+
+    // The planned order is fulfilled: its line is asked back, nothing refunded yet (the merchant decides).
     expect(await executor.perform(storefrontReturn('WEB-RR-1', StorefrontReturnPath.returnRequest))).toEqual({ outcome: 'ok', system: 'shopify' });
-    const returns = await graphql<{ order: { returns: { nodes: unknown[] } } }>(
-      `query($id: ID!) { order(id: $id) { returns(first: 5) { nodes { status returnLineItems(first: 5) { nodes { ... on ReturnLineItem { quantity returnReason fulfillmentLineItem { lineItem { sku } } } } } } } } }`,
-      { id: placed.shopify!.orderGid },
-    );
-    expect(returns.data.order.returns.nodes).toEqual([
-      { status: 'REQUESTED', returnLineItems: { nodes: [{ quantity: 1, returnReason: 'SIZE_TOO_SMALL', fulfillmentLineItem: { lineItem: { sku: 'TRAIL-TEE-M-BLK' } } }] } },
-    ]);
-    // No refund: the merchant has not even approved it yet.
-    const refunds = await graphql<{ order: { refunds: unknown[] } }>(`query($id: ID!) { order(id: $id) { refunds { id } } }`, { id: placed.shopify!.orderGid });
+    expect(await returnsOf(gid('WEB-RR-1'))).toEqual(requested('SIZE_TOO_SMALL'));
+    const refunds = await graphql<{ order: { refunds: unknown[] } }>(`query($id: ID!) { order(id: $id) { refunds { id } } }`, { id: gid('WEB-RR-1') });
     expect(refunds.data.order.refunds).toEqual([]);
 
-    const unfulfilled = await executor.perform(storefrontReturn('WEB-RR-2', StorefrontReturnPath.returnRequest));
-    expect(unfulfilled).toEqual({ outcome: 'skipped', detail: expect.stringMatching(/^Shopify has not fulfilled TRAIL-TEE-M-BLK of order WEB-RR-2-rr yet/) });
+    // WEB-RR-2 has not been fulfilled: the newest fulfilled order not returned yet (WEB-RR-3) is.
+    expect(await executor.perform({ ...storefrontReturn('WEB-RR-2', StorefrontReturnPath.returnRequest), reason: 'wrong-item' })).toEqual({ outcome: 'ok', system: 'shopify' });
+    expect(await returnsOf(gid('WEB-RR-3'))).toEqual(requested('WRONG_ITEM'));
+    expect(await returnsOf(gid('WEB-RR-2'))).toEqual([]);
+
+    // No fulfilled order left that was not returned: skipped, saying why.
+    const nothing = await executor.perform(storefrontReturn('WEB-RR-2', StorefrontReturnPath.returnRequest));
+    expect(nothing).toEqual({ outcome: 'skipped', detail: expect.stringMatching(/^Shopify has not fulfilled TRAIL-TEE-M-BLK of order WEB-RR-2-rr yet, nor another order/) });
   });
 
   it('refunds at once when the merchant takes the goods back', async () => {
