@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SalesforceClient } from '../connectors/salesforce/client.ts';
 import { ShopifyGraphQLClient } from '../connectors/shopify/client.ts';
 import { WmsClient } from '../connectors/wms/client.ts';
 import { inSpan } from './spans.ts';
@@ -16,14 +17,22 @@ describe("a connector's outbound request", () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  async function startEchoServer(): Promise<{ url: string; seen: IncomingHttpHeaders[] }> {
+  /**
+   * Records the headers of every request and answers it with JSON: `answers` by path (given the
+   * server's URL), anything else with a GraphQL-shaped body.
+   */
+  async function startEchoServer(answers: Record<string, (url: string) => unknown> = {}): Promise<{ url: string; seen: IncomingHttpHeaders[]; paths: string[] }> {
     const seen: IncomingHttpHeaders[] = [];
+    const paths: string[] = [];
     server = createServer((request, response) => {
       seen.push(request.headers);
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"shop":{"name":"test"}}}');
+      paths.push(request.url ?? '');
+      const answer = answers[request.url ?? ''];
+      const body = answer ? answer(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`) : { data: { shop: { name: 'test' } } };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, seen };
+    return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, seen, paths };
   }
 
   it('carries the traceparent of the span it is made in, and none when tracing is off', async () => {
@@ -54,5 +63,24 @@ describe("a connector's outbound request", () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]?.traceparent).toBe(`00-${span!.spanContext().traceId}-${span!.spanContext().spanId}-01`);
     expect(seen[0]?.['x-shopify-access-token']).toBe('shpat_test');
+  });
+
+  it('carries it on Salesforce REST calls (not on the OAuth token request), so a gateway in front of the org can join the trace', async () => {
+    const { url, seen, paths } = await startEchoServer({
+      '/services/oauth2/token': (instanceUrl) => ({ access_token: '00Dxx0000001gPL!AR8AQ', instance_url: instanceUrl, token_type: 'Bearer' }),
+    });
+    const restCalls = () => seen.filter((_, index) => paths[index] !== '/services/oauth2/token');
+    const client = new SalesforceClient({ loginUrl: url, credentials: { flow: 'client-credentials', clientId: 'crossdock', clientSecret: 'secret' }, timeoutMs: 5_000 });
+    const query = () => client.request({ method: 'GET', path: '/query?q=SELECT+Id+FROM+Account', what: 'query' });
+    await query();
+    expect(restCalls()[0]?.traceparent).toBeUndefined();
+
+    const exporter = new InMemorySpanExporter();
+    tracing = startTracing({ serviceName: 'test', exporter });
+    await inSpan(() => ({ name: 'deliver crm projectOrder' }), query);
+    const [span] = exporter.getFinishedSpans();
+    expect(restCalls()).toHaveLength(2);
+    expect(restCalls()[1]?.traceparent).toBe(`00-${span!.spanContext().traceId}-${span!.spanContext().spanId}-01`);
+    expect(restCalls()[1]?.authorization).toBe('Bearer 00Dxx0000001gPL!AR8AQ');
   });
 });
