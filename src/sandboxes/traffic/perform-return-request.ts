@@ -13,13 +13,18 @@ const SHOPIFY_RETURN_REASON: Record<ReturnReason, string> = {
   [ReturnReason.lateDelivery]: 'OTHER',
 };
 
+/**
+ * What Shopify fulfilled of an order. Page sizes are kept small: Shopify charges a query its
+ * page sizes multiplied out (5 parcels × 10 lines ≈ 113 points, where 20 × 50 would be over
+ * 2,000 and never fit the bucket the hub shares).
+ */
 const FULFILLED_LINES = `query FulfilledLines($id: ID!) {
-  order(id: $id) { fulfillments(first: 20) { fulfillmentLineItems(first: 50) { nodes { id quantity lineItem { id } } } } }
+  order(id: $id) { fulfillments(first: 5) { fulfillmentLineItems(first: 10) { nodes { id quantity lineItem { id } } } } }
 }`;
 
 /** The newest orders Shopify has fulfilled: a shopper asks to return what has arrived. */
 const RECENTLY_FULFILLED = `query RecentlyFulfilled {
-  orders(first: 25, sortKey: UPDATED_AT, reverse: true, query: "fulfillment_status:fulfilled") { nodes { id } }
+  orders(first: 10, sortKey: UPDATED_AT, reverse: true, query: "fulfillment_status:fulfilled") { nodes { id } }
 }`;
 
 const RETURN_REQUEST = `mutation RequestReturn($input: ReturnRequestInput!) {
