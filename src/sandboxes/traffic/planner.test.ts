@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActionKind, countByKind } from './actions.ts';
+import { ActionKind, countByKind, StorefrontReturnPath } from './actions.ts';
 import type { CustomerSignupAction, OrderAction, OrderCancelAction, ReturnAction, ReturnParcelAction, StockMovementAction, StoreStockOutAction, TrafficAction } from './actions.ts';
 import { DEMO_SEED, UNKNOWN_SKUS } from './demo-data.ts';
 import { InvalidScenarioError, planRetailDay } from './planner.ts';
@@ -95,6 +95,19 @@ describe('planRetailDay', () => {
     // A till sale returned through service was paid at the till before the case is opened.
     const tillReturns = cases.filter((c) => kindOf(c.orderRef) === ActionKind.storeOrder);
     expect(tillReturns.every((c) => plan.some((a) => a.kind === ActionKind.paymentCapture && a.orderRef === c.orderRef && a.atMs <= c.atMs))).toBe(true);
+  });
+
+  it("sends four in five storefront returns through the shopper's return request and every fifth to a merchant refund, the same for a seed", () => {
+    const options = { seed: 23, durationMs: 60_000, rate: 10, burst: false as const, mix: { [ActionKind.storefrontReturn]: 20, [ActionKind.serviceReturnCase]: 10 } };
+    const plan = planRetailDay(options);
+    const storefront = plan.filter((a): a is ReturnAction => a.kind === ActionKind.storefrontReturn);
+    expect(storefront.length).toBeGreaterThan(20);
+    // Counted, not drawn: exactly the fifth, tenth, … storefront return of the day is a merchant refund.
+    expect(storefront.map((r) => r.via)).toEqual(storefront.map((_, index) => ((index + 1) % 5 === 0 ? StorefrontReturnPath.merchantRefund : StorefrontReturnPath.returnRequest)));
+    const cases = plan.filter((a): a is ReturnAction => a.kind === ActionKind.serviceReturnCase);
+    expect(cases.length).toBeGreaterThan(0);
+    expect(cases.filter((c) => c.via !== undefined)).toEqual([]);
+    expect(planRetailDay(options).filter((a) => a.kind === ActionKind.storefrontReturn)).toEqual(storefront);
   });
 
   it('cancels only recent storefront orders placed before, each once, and never one it returns', () => {
