@@ -36,9 +36,9 @@ const MAX_DEPTH = 12;
  * The hub's structured JSON logger (pino). Personal data never appears unmasked: every logged
  * object, at any depth, has its personal-data keys masked with the canonical model's rules
  * (e-mails keep their domain, phones their last 2 digits, names their first letter, addresses
- * become `***`), credentials replaced by `[redacted]`, and e-mail addresses inside strings
- * and phone numbers inside strings masked too. Child bindings are masked the same way. A line written while a span is active
- * (a flow run, a delivery batch) carries its `traceId` and `spanId`.
+ * become `***`), credentials replaced by `[redacted]`, and e-mail addresses and phone numbers
+ * inside strings masked too. Child bindings are masked the same way. A line written while a
+ * span is active (a flow run, a delivery batch) carries its `traceId` and `spanId`.
  *
  * @example
  * const logger = createLogger({ level: 'info' });
@@ -209,7 +209,7 @@ function masksWhole(kind: PersonalDataKind, value: unknown): boolean {
 }
 
 /** E-mail addresses (domain kept) and phone numbers (last 2 digits kept) inside a string, masked. */
-export function maskText(text: string): string {
+function maskText(text: string): string {
   const withoutEmails = text.includes('@') ? text.replace(EMAIL_IN_TEXT, (email) => `${FULL_MASK}${email.slice(email.lastIndexOf('@'))}`) : text;
   return withoutEmails.replace(PHONE_IN_TEXT, (candidate) => {
     const digits = candidate.replace(/\D/g, '');

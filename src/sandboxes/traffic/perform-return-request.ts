@@ -1,5 +1,6 @@
 import { ReturnReason } from './actions.ts';
 import type { ReturnAction } from './actions.ts';
+import { ActionOutcome } from './counters.ts';
 import type { ActionResult } from './counters.ts';
 import { graphqlOutcome, skipped } from './execution.ts';
 import type { ExecutionContext, PlacedOrder } from './execution.ts';
@@ -46,33 +47,44 @@ interface FulfilledLine {
  * approves or declines it.
  */
 export async function requestStorefrontReturn(context: ExecutionContext, action: ReturnAction, planned: PlacedOrder | undefined): Promise<ActionResult> {
-  const candidates = [...(planned?.shopify ? [planned] : []), ...(await recentlyFulfilled(context))].filter((order) => !context.returnsRequested.has(order.orderRef));
-  for (const order of candidates) {
-    const line = order.shopify?.lineItems[0];
-    if (!order.shopify || !line) continue;
-    const read = graphqlOutcome(await context.clients.shopifyGraphql(FULFILLED_LINES, { id: order.shopify.orderGid }), 'order');
-    if (read.result.outcome !== 'ok') return read.result;
-    const fulfillments = (read.data as { fulfillments?: { fulfillmentLineItems: { nodes: FulfilledLine[] } }[] } | undefined)?.fulfillments ?? [];
-    const fulfilled = fulfillments.flatMap((fulfillment) => fulfillment.fulfillmentLineItems.nodes).find((candidate) => candidate.lineItem?.id === line.gid);
-    if (!fulfilled) continue;
-    context.returnsRequested.add(order.orderRef);
-    const reply = await context.clients.shopifyGraphql(RETURN_REQUEST, {
-      input: {
-        orderId: order.shopify.orderGid,
-        returnLineItems: [
-          {
-            fulfillmentLineItemId: fulfilled.id,
-            quantity: Math.min(action.quantity, fulfilled.quantity),
-            returnReason: SHOPIFY_RETURN_REASON[action.reason],
-            customerNote: `Return: ${action.reason}`,
-          },
-        ],
-      },
-    });
-    return graphqlOutcome(reply, 'returnRequest').result;
+  const notAsked = (order: PlacedOrder) => !context.returnsRequested.has(order.orderRef);
+  if (planned?.shopify && notAsked(planned)) {
+    const outcome = await requestOnFulfilledLine(context, action, planned);
+    if (outcome) return outcome;
+  }
+  // Only when the planned order cannot be returned: one more read, of the recently fulfilled.
+  for (const order of (await recentlyFulfilled(context)).filter((candidate) => candidate !== planned && notAsked(candidate))) {
+    const outcome = await requestOnFulfilledLine(context, action, order);
+    if (outcome) return outcome;
   }
   if (!planned?.shopify) return skipped('the returned order was not placed in Shopify, and Shopify has fulfilled no other order of this run');
   return skipped(`Shopify has not fulfilled ${planned.shopify.lineItems[0]?.sku ?? 'the first line'} of order ${planned.orderNumber} yet, nor another order of this run not returned yet: nothing to return`);
+}
+
+/** The return request on what Shopify fulfilled of the order's first line; undefined when it has fulfilled none of it. */
+async function requestOnFulfilledLine(context: ExecutionContext, action: ReturnAction, order: PlacedOrder): Promise<ActionResult | undefined> {
+  const line = order.shopify?.lineItems[0];
+  if (!order.shopify || !line) return undefined;
+  const read = graphqlOutcome(await context.clients.shopifyGraphql(FULFILLED_LINES, { id: order.shopify.orderGid }), 'order');
+  if (read.result.outcome !== ActionOutcome.ok) return read.result;
+  const fulfillments = (read.data as { fulfillments?: { fulfillmentLineItems: { nodes: FulfilledLine[] } }[] } | undefined)?.fulfillments ?? [];
+  const fulfilled = fulfillments.flatMap((fulfillment) => fulfillment.fulfillmentLineItems.nodes).find((candidate) => candidate.lineItem?.id === line.gid);
+  if (!fulfilled) return undefined;
+  context.returnsRequested.add(order.orderRef);
+  const reply = await context.clients.shopifyGraphql(RETURN_REQUEST, {
+    input: {
+      orderId: order.shopify.orderGid,
+      returnLineItems: [
+        {
+          fulfillmentLineItemId: fulfilled.id,
+          quantity: Math.min(action.quantity, fulfilled.quantity),
+          returnReason: SHOPIFY_RETURN_REASON[action.reason],
+          customerNote: `Return: ${action.reason}`,
+        },
+      ],
+    },
+  });
+  return graphqlOutcome(reply, 'returnRequest').result;
 }
 
 /** This run's storefront orders among the newest Shopify has fulfilled, newest first. */

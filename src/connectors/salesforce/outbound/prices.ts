@@ -127,8 +127,9 @@ export class PriceBookPrices {
     const fail = (price: SkuPrice, error: Error) => {
       for (const index of price.indexes) outcomes[index] = { ok: false, error };
     };
-    /** Products that have, or get in this batch, a standard price. */
-    const standardPriced = new Set(found.entries.filter((entry) => entry.Pricebook2Id === found.standardId).map((entry) => String(entry.Product2Id)));
+    const entryOf = (bookId: string, productId: string) => found.entries.get(entryKey(bookId, productId));
+    /** Products that get a standard price in this batch (the others have one if `entryOf` finds it). */
+    const standardCreated = new Set<string>();
     for (const [book, prices] of books) {
       const bookId = book === STANDARD_BOOK ? found.standardId : this.customIds.get(book);
       for (const price of prices.values()) {
@@ -147,19 +148,19 @@ export class PriceBookPrices {
           ));
           continue;
         }
-        const entry = found.entries.find((candidate) => candidate.Pricebook2Id === bookId && candidate.Product2Id === productId);
+        const entry = entryOf(bookId, productId);
         if (entry && unchanged(entry, price.fields)) {
           for (const index of price.indexes) outcomes[index] = { ok: true, externalId: String(entry.Id) };
         } else if (entry) {
           updates.push({ price, record: { attributes: { type: PRICEBOOK_ENTRY }, Id: entry.Id, ...price.fields } });
-        } else if (book !== STANDARD_BOOK && !standardPriced.has(productId)) {
+        } else if (book !== STANDARD_BOOK && !entryOf(found.standardId, productId) && !standardCreated.has(productId)) {
           fail(price, new TransientError(
             `price ${batch[price.indexes[0]!]!.key}: ${price.sku} has no price in the standard price book yet, and Salesforce takes a "${book}" price only for a product with one (STANDARD_PRICE_NOT_DEFINED); load the standard price list first`,
             { code: 'STANDARD_PRICE_NOT_DEFINED', field: 'sku', system: SALESFORCE_SYSTEM, details: { object: PRICEBOOK_ENTRY, sku: price.sku, priceBook: book } },
           ));
         } else {
           creates.push({ price, record: { attributes: { type: PRICEBOOK_ENTRY }, Pricebook2Id: bookId, Product2Id: productId, ...price.fields } });
-          if (book === STANDARD_BOOK) standardPriced.add(productId);
+          if (book === STANDARD_BOOK) standardCreated.add(productId);
         }
       }
     }
@@ -179,7 +180,7 @@ export class PriceBookPrices {
     skus: string[],
     customBooks: string[],
     report: (signal: QuotaSignal) => void,
-  ): Promise<{ standardId: string; productBySku: Map<string, string>; entries: Record<string, unknown>[] }> {
+  ): Promise<{ standardId: string; productBySku: Map<string, string>; entries: Map<string, Record<string, unknown>> }> {
     const { client } = this.deps;
     const queries: { referenceId: string; soql: string }[] = [];
     if (!this.standardId) queries.push({ referenceId: 'pricebook', soql: 'SELECT Id FROM Pricebook2 WHERE IsStandard = true' });
@@ -198,7 +199,8 @@ export class PriceBookPrices {
       );
     });
     const productBySku = new Map<string, string>();
-    const entries: Record<string, unknown>[] = [];
+    /** Entries by `entryKey(price book, product)`: a product has one entry per price book. */
+    const entries = new Map<string, Record<string, unknown>>();
     for (let from = 0; from < queries.length; from += COMPOSITE_MAX_COLLECTIONS_OR_QUERIES) {
       const part = queries.slice(from, from + COMPOSITE_MAX_COLLECTIONS_OR_QUERIES);
       const answer = await client.request<CompositeAnswer>(
@@ -217,7 +219,7 @@ export class PriceBookPrices {
         if (response.referenceId === 'pricebook') this.standardId = records[0] ? String(records[0].Id) : undefined;
         else if (response.referenceId === 'books') for (const book of records) this.customIds.set(String(book.Name), String(book.Id));
         else if (response.referenceId.startsWith('products')) for (const product of records) productBySku.set(String(product[EXTERNAL_ID_FIELD]).toLowerCase(), String(product.Id));
-        else entries.push(...records);
+        else for (const entry of records) entries.set(entryKey(String(entry.Pricebook2Id), String(entry.Product2Id)), entry);
       }
     }
     if (!this.standardId) throw new PermanentError('the org has no standard price book: prices cannot be written', { code: 'NO_STANDARD_PRICEBOOK', system: SALESFORCE_SYSTEM });
@@ -256,6 +258,8 @@ export class PriceBookPrices {
     });
   }
 }
+
+const entryKey = (pricebookId: string, productId: string) => `${pricebookId}|${productId}`;
 
 function checkedPrice(item: DeliveryItem): Price {
   const price = item.payload as Partial<Price> | null;
